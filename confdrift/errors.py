@@ -1,0 +1,61 @@
+"""confdrift's own error types: every failure a user can see is one of these.
+
+Foreign exceptions (lark's, the OS's, UnicodeDecodeError) are converted at the edge
+where they happen; only ``cli.py`` turns these into exit codes.
+"""
+
+from __future__ import annotations
+
+
+class ConfdriftError(Exception):
+    """Base class of every error confdrift reports to a user.
+
+    ``filename``, ``line`` and ``column`` are 1-based and optional: an error about
+    a whole file has no line, a usage error has no file.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        filename: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.filename = filename
+        self.line = line
+        self.column = column
+
+    def location(self) -> str:
+        """``file:line:column`` as far as it is known ('' when nothing is)."""
+        parts = [self.filename or ""]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts) if self.filename or self.line is not None else ""
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ParseError(ConfdriftError):
+    """The input is something BitBake would refuse to read or evaluate."""
+
+
+class InputError(ParseError):
+    """The file cannot be read as BitBake text (missing, a directory, binary, not UTF-8)."""
+
+
+class ExpansionError(ConfdriftError):
+    """Expanding ``${...}`` failed the way BitBake's expansion would fail (e.g. a self-reference)."""
+
+
+class LimitError(ConfdriftError):
+    """A safety limit (value size, expansion depth, include depth, file size) was exceeded."""
+
+
+class UsageError(ConfdriftError):
+    """Bad command-line arguments or confdrift configuration."""
