@@ -118,13 +118,14 @@ def _three_arg_addfragments(bb: Any) -> Iterator[None]:
         node = bb.parse.ast.AddFragmentsNode(filename, lineno, *groups)
         statements.append(node)
 
-    setattr(conf, "__addfragments_regexp__", re.compile(
-        r"addfragments\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?\s*$"))
+    conf.__addfragments_regexp__ = re.compile(
+        r"addfragments\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?\s*$"
+    )
     bb.parse.ast.handleAddFragments = handler
     try:
         yield
     finally:
-        setattr(conf, "__addfragments_regexp__", old_re)
+        conf.__addfragments_regexp__ = old_re
         bb.parse.ast.handleAddFragments = old_handler
 
 
@@ -228,9 +229,7 @@ def release_layers(release: str, distro_layer: bool = True) -> list[Path]:
     return [p.resolve() for p in layers]
 
 
-def make_build(
-    topdir: Path, release: str, local_conf: str, *, poky_layers: bool = True
-) -> Path:
+def make_build(topdir: Path, release: str, local_conf: str, *, poky_layers: bool = True) -> Path:
     """Write conf/local.conf and conf/bblayers.conf for ``release`` under ``topdir``."""
     conf = topdir / "conf"
     conf.mkdir(parents=True, exist_ok=True)
