@@ -1,0 +1,72 @@
+"""The JSON format: a documented, versioned schema for machines.
+
+Schema version 1::
+
+    {
+      "version": 1,
+      "tool": {"name": "confdrift", "version": "0.1.0"},
+      "summary": {"total": 2, "error": 1, "warning": 1, "info": 0},
+      "findings": [
+        {"code": "CD101", "rule": "package-classes-drift", "severity": "error",
+         "variable": "PACKAGE_CLASSES", "message": "...",
+         "file": "conf/local.conf", "line": 12,
+         "child": {"value": "package_rpm", "source": "conf/local.conf:12"},
+         "parent": {"value": "package_ipk", "source": "release default, scarthgap"},
+         "scope": "...", "impact": "...", "fix": "PACKAGE_CLASSES = \\"package_ipk\\""}
+      ]
+    }
+
+``file``, ``line``, ``variable``, ``child``, ``parent``, ``value``, ``scope``, ``impact`` and
+``fix`` are ``null`` when unknown; ``line`` is 0 when a whole file is meant. Keys are only ever
+added within a version; a removal or a change of meaning bumps ``version``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from confdrift.findings import Finding, Side
+from confdrift.report import ReportContext, counts, relative_path
+
+SCHEMA_VERSION = 1
+
+
+def render(findings: Sequence[Finding], *, context: ReportContext) -> str:
+    """The JSON document for ``findings``, with a trailing newline."""
+    document = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "confdrift", "version": context.version},
+        "summary": _summary(findings),
+        "findings": [_finding(f, context) for f in findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _summary(findings: Sequence[Finding]) -> dict[str, int]:
+    result = {"total": len(findings)}
+    result.update({s.value: n for s, n in counts(findings).items()})
+    return result
+
+
+def _finding(f: Finding, context: ReportContext) -> dict[str, Any]:
+    loc = f.location
+    return {
+        "code": f.code,
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "variable": f.variable,
+        "message": f.message,
+        "file": relative_path(loc.file, context.root) if loc else None,
+        "line": loc.line if loc else None,
+        "child": _side(f.child),
+        "parent": _side(f.parent),
+        "scope": f.scope,
+        "impact": f.impact,
+        "fix": f.fix,
+    }
+
+
+def _side(side: Side | None) -> dict[str, str | None] | None:
+    return None if side is None else {"value": side.value, "source": side.source}
