@@ -66,7 +66,8 @@ def _print_finding(console: Console, f: Finding) -> None:
     head.append(f"{f.rule}  ")
     head.append(str(f.location) if f.location else "(build)", style="dim")
     console.print(head)
-    console.print(Text(f"    {f.message}"))
+    for line in f.message.splitlines() or [""]:
+        console.print(Text(f"    {line}"))
     for label, side in (("child", f.child), ("parent", f.parent)):
         if side is not None:
             console.print(_side_line(label, side))
