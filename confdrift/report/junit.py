@@ -55,4 +55,3 @@ def _clean_files(findings: Sequence[Finding], context: ReportContext) -> list[st
 
 def _xml(text: str) -> str:
     return _ILLEGAL_XML.sub("\ufffd", text)
-

@@ -1,0 +1,360 @@
+"""The command line: parse arguments, call the library, write a string, choose the exit code.
+
+A thin shell: every decision lives elsewhere (settings in config.py, findings in the
+engine, output in report/, exit codes in exitcodes.py). Heavy imports (rich, the engine)
+happen inside the commands so that ``confdrift --version`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from confdrift import __version__
+from confdrift.errors import ConfdriftError, UsageError
+from confdrift.exitcodes import ExitCode
+from confdrift.findings import Finding, Severity
+from confdrift.report import OutputFormat
+
+if TYPE_CHECKING:
+    from confdrift.config import Settings
+
+app = typer.Typer(
+    name="confdrift",
+    help="Find BitBake configuration drift that breaks sstate and hash-equivalence reuse.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_REPORT_HINT = (
+    "This is a bug in confdrift. Please report it with the command you ran "
+    "(add --debug for the traceback)."
+)
+#: More configurations than this on a terminal get a progress bar.
+_PROGRESS_THRESHOLD = 4
+
+
+def main() -> None:
+    """The ``confdrift`` console script."""
+    app()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"confdrift {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Find BitBake configuration drift that breaks sstate and hash-equivalence reuse.
+
+    \b
+    Example:
+      confdrift check build/conf/local.conf --parent ../parent/conf/local.conf
+    """
+
+
+def _run(debug: bool, body: Callable[[], int]) -> None:
+    """Run a command body and map what it raises to the exit-code contract."""
+    try:
+        code = body()
+    except ConfdriftError as exc:
+        typer.echo(f"confdrift: error: {exc}", err=True)
+        code = ExitCode.USAGE
+    except KeyboardInterrupt:
+        typer.echo("confdrift: interrupted", err=True)
+        code = 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"confdrift: internal error: {type(exc).__name__}: {exc}", err=True)
+        typer.echo(_REPORT_HINT, err=True)
+        code = ExitCode.INTERNAL
+    raise typer.Exit(int(code))
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckArgs:
+    children: tuple[str, ...]
+    cli: Mapping[str, object]
+    select: list[str] | None
+    ignore: list[str] | None
+    config: Path | None
+    fmt: OutputFormat
+    output: Path | None
+    fix: bool
+    diff: bool
+    verbose: bool
+
+
+_Codes = Annotated[
+    list[str] | None,
+    typer.Option(metavar="CODES", help="Codes, prefixes or rule names; repeat or comma-separate."),
+]
+
+
+@app.command()
+def check(
+    children: Annotated[
+        list[Path], typer.Argument(metavar="CHILD", help="The child build's .conf files.")
+    ],
+    parent: Annotated[
+        str | None,
+        typer.Option(metavar="PARENT", help="The parent build's local.conf or build directory."),
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        OutputFormat.TEXT
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None, typer.Option(help="Exit 1 on findings at or above this severity.")
+    ] = None,
+    select: _Codes = None,
+    ignore: _Codes = None,
+    release: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Yocto release of the parent, e.g. scarthgap."),
+    ] = None,
+    layers: Annotated[
+        list[Path] | None, typer.Option(metavar="DIR", help="A layer directory (repeatable).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Use this configuration file instead of searching."),
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Rewrite the child to match the parent.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the --fix changes as a diff.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """Compare child configurations with their parent and report drift.
+
+    \b
+    Example:
+      confdrift check conf/local.conf --parent ../parent/conf/local.conf --format sarif
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
+    3 internal error.
+    """
+    cli = {
+        "parent": parent,
+        "release": release,
+        "layers": tuple(str(p) for p in layers) if layers else None,
+        "fail_on": fail_on,
+    }
+    names = tuple(str(c) for c in children)
+    args = _CheckArgs(names, cli, select, ignore, config, fmt, output, fix, diff, verbose)
+    _run(debug, lambda: _check(args))
+
+
+def _code_list(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    from confdrift.config import normalize_code
+
+    return tuple(normalize_code(v) for item in values for v in item.split(",") if v.strip())
+
+
+def _check(args: _CheckArgs) -> int:
+    from confdrift.config import apply_settings, load_settings
+    from confdrift.exitcodes import for_findings
+    from confdrift.suppress import apply_suppressions, load_suppressions
+
+    cli = {**args.cli, "select": _code_list(args.select), "ignore": _code_list(args.ignore)}
+    settings = load_settings(cli, config=args.config)
+    if args.verbose:
+        typer.echo(f"confdrift: configuration: {settings.config_file or 'none'}", err=True)
+    findings = apply_settings(_engine_check(args.children, settings), settings)
+    files = [*args.children, *(f.location.file for f in findings if f.location)]
+    findings = apply_suppressions(findings, load_suppressions(files))
+    # Again, so that CD901 obeys select, ignore and severity like every other rule.
+    findings = apply_settings(findings, settings)
+    if args.fix or args.diff:
+        _fix(args, findings)
+    _emit(args, findings)
+    return for_findings(findings, settings.fail_on)
+
+
+def _engine_check(children: Sequence[str], settings: Settings) -> list[Finding]:
+    from confdrift import engine
+
+    if len(children) <= _PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return list(engine.check(list(children), settings.parent, settings))
+    from confdrift.report.text import progress
+
+    findings: list[Finding] = []
+    for child in progress(children, "Checking"):
+        findings.extend(engine.check([child], settings.parent, settings))
+    return findings
+
+
+def _emit(args: _CheckArgs, findings: Sequence[Finding]) -> None:
+    from confdrift.report import ReportContext, render
+
+    to_terminal = args.output is None and args.fmt is OutputFormat.TEXT
+    context = ReportContext(
+        root=Path.cwd(),
+        files=args.children,
+        color=to_terminal and _color(sys.stdout),
+        width=_width(),
+    )
+    _write(render(args.fmt, findings, context=context), args.output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from confdrift.atomic import write_atomic
+
+    write_atomic(output, text)
+
+
+def _color(stream: object) -> bool:
+    from confdrift.report.text import use_color
+
+    isatty = getattr(stream, "isatty", None)
+    return use_color(bool(isatty and isatty()), os.environ)
+
+
+def _width() -> int:
+    import shutil
+
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _fix(args: _CheckArgs, findings: Sequence[Finding]) -> None:
+    raise UsageError("--fix and --diff are not available yet")
+
+
+class ShowFormat(str, Enum):
+    """Output formats of ``confdrift show``."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def show(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="The .conf files to read, in order.")
+    ],
+    var: Annotated[
+        list[str] | None, typer.Option(metavar="NAME", help="Only this variable (repeatable).")
+    ] = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.TEXT
+    ),
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """Print the resolved variables of a configuration, as BitBake would see them.
+
+    \b
+    Example:
+      confdrift show conf/local.conf --var MACHINE --var SRC_URI[sha256sum]
+    """
+    paths = [str(f) for f in files]
+    _run(debug, lambda: _show(paths, var or [], fmt))
+
+
+def _show(paths: list[str], names: list[str], fmt: ShowFormat) -> int:
+    import confdrift
+    from confdrift.report import show as views
+
+    resolved = confdrift.load(paths)
+    shown = views.collect(resolved, names)
+    if fmt is ShowFormat.JSON:
+        _write(views.show_json(paths, shown), None)
+    else:
+        _write(views.show_text(shown, with_history=bool(names)), None)
+    return ExitCode.OK
+
+
+@app.command()
+def explain(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="A rule code or name, or a variable name.")
+    ],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="FILE", help="The .conf files (to explain a variable)."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """Print a rule's documentation, or where a variable's value comes from.
+
+    \b
+    Examples:
+      confdrift explain CD101
+      confdrift explain PACKAGE_CLASSES conf/local.conf
+    """
+    paths = [str(f) for f in files or []]
+    _run(debug, lambda: _explain(name, paths))
+
+
+def _explain(name: str, paths: list[str]) -> int:
+    from confdrift.report import show as views
+
+    if not paths:
+        from confdrift.rules import lookup
+
+        rule = lookup(name)
+        if rule is None:
+            raise UsageError(f"no rule {name!r}; to explain a variable, give the .conf files")
+        _write(views.explain_rule(rule), None)
+        return ExitCode.OK
+    import confdrift
+
+    (view,) = views.collect(confdrift.load(paths), [name])
+    _write(views.explain_variable(view), None)
+    return ExitCode.OK
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity and what it finds.
+
+    \b
+    Example:
+      confdrift rules
+    """
+    _run(False, _rules)
+
+
+def _rules() -> int:
+    from confdrift.report import show as views
+    from confdrift.rules import all_rules
+
+    _write(views.rules_table(all_rules()), None)
+    return ExitCode.OK
