@@ -1,0 +1,131 @@
+"""Classify what the user named: a conf file, a build directory, or a kas project file.
+
+This is the edge where a path from the command line becomes a :class:`BuildInput`: the
+files BitBake would read for that build (``conf/site.conf``, ``auto.conf``, ``toolcfg.conf``,
+``local.conf``, ``bblayers.conf``), or for a kas project the text kas would write there.
+Nothing is parsed as BitBake here; loading the chain is the datastore's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from confdrift.errors import InputError
+from confdrift.kas import KasConfig, is_kas_file, load_kas
+
+InputKind = Literal["file", "builddir", "kas"]
+
+#: Suffixes read as BitBake configuration text when named directly.
+CONF_SUFFIXES = (".conf", ".inc", ".conf.sample")
+#: Keys of :attr:`BuildInput.generated` for kas projects.
+LOCAL_CONF, BBLAYERS_CONF = "local.conf", "bblayers.conf"
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """One side of a comparison: which files make up the build's configuration."""
+
+    kind: InputKind
+    #: The path the user named, made absolute.
+    path: Path
+    #: BitBake's ``TOPDIR``: the build directory (kas: its build dir, even if not created yet).
+    topdir: Path | None
+    local_conf: Path | None = None
+    bblayers_conf: Path | None = None
+    site_conf: Path | None = None
+    auto_conf: Path | None = None
+    toolcfg_conf: Path | None = None
+    #: Layer directories, when known without evaluating BitBake (kas: from ``repos``).
+    layers: tuple[Path, ...] = ()
+    #: kas only: ``local.conf`` / ``bblayers.conf`` → the text kas would write.
+    generated: dict[str, str] = field(default_factory=dict)
+    machine: str | None = None
+    distro: str | None = None
+    targets: tuple[str, ...] = ()
+    #: kas only: the merged project (repos, env, includes that could not be followed).
+    kas: KasConfig | None = None
+
+    @property
+    def conf_files(self) -> tuple[Path, ...]:
+        """The files on disk, in the order ``bitbake.conf`` includes them."""
+        order = (self.site_conf, self.auto_conf, self.toolcfg_conf, self.local_conf)
+        return tuple(p for p in order if p is not None)
+
+
+def classify(path: str | Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
+    """Decide what ``path`` is and collect the build's configuration files.
+
+    ``environ`` is consulted for kas's ``KAS_*`` overrides only; pass ``os.environ`` to get
+    kas's behaviour, leave it out to read the files alone.
+    """
+    named = Path(path).expanduser().absolute()
+    if not named.exists():
+        raise InputError("no such file or directory", str(path))
+    if named.is_dir():
+        return _from_directory(named, str(path))
+    if named.name.endswith(CONF_SUFFIXES):
+        return _from_conf_file(named)
+    if _looks_like_kas(named):
+        return from_kas(named, environ=environ)
+    raise InputError(
+        "not a BitBake .conf file, a build directory or a kas file (.yml, .yaml, .json)",
+        str(path),
+    )
+
+
+def _looks_like_kas(path: Path) -> bool:
+    # A .json file is kas only with a "header"; reading it may raise a clear InputError.
+    return path.suffix in (".yml", ".yaml", ".json") and is_kas_file(path)
+
+
+def _from_conf_file(path: Path) -> BuildInput:
+    # build/conf/local.conf sits two levels below TOPDIR; elsewhere the file's directory
+    # stands in for it, like BitBake's current-directory default.
+    topdir = path.parent.parent if path.parent.name == "conf" else path.parent
+    return BuildInput(kind="file", path=path, topdir=topdir, local_conf=path)
+
+
+def _from_directory(directory: Path, named: str) -> BuildInput:
+    if (directory / "conf" / "local.conf").is_file():
+        return _build_dir(directory, directory)
+    if (directory / "local.conf").is_file():
+        return _build_dir(directory, directory.parent)  # the conf directory itself
+    raise InputError("not a build directory: no conf/local.conf (nor local.conf) in it", named)
+
+
+def _build_dir(named: Path, topdir: Path) -> BuildInput:
+    conf = topdir / "conf" if named == topdir else named
+
+    def present(name: str) -> Path | None:
+        candidate = conf / name
+        return candidate if candidate.is_file() else None
+
+    return BuildInput(
+        kind="builddir",
+        path=named,
+        topdir=topdir,
+        local_conf=present("local.conf"),
+        bblayers_conf=present("bblayers.conf"),
+        site_conf=present("site.conf"),
+        auto_conf=present("auto.conf"),
+        toolcfg_conf=present("toolcfg.conf"),
+    )
+
+
+def from_kas(path: Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
+    """A kas project as a build input: generated texts, layers and hints from the YAML."""
+    config = load_kas(path, environ=environ)
+    return BuildInput(
+        kind="kas",
+        path=path,
+        topdir=config.build_dir,
+        layers=tuple(layer.path for layer in config.layers),
+        generated={LOCAL_CONF: config.local_conf, BBLAYERS_CONF: config.bblayers_conf},
+        machine=config.machine,
+        distro=config.distro,
+        targets=config.targets,
+        kas=config,
+    )

@@ -1,0 +1,140 @@
+"""What the user named on the command line: conf file, build directory or kas project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from confdrift.errors import InputError
+from confdrift.inputs import BBLAYERS_CONF, LOCAL_CONF, BuildInput, classify
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "inputs"
+CORPUS_USERS = Path(__file__).resolve().parents[1] / "../shared/corpus/users"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    """The fixtures copied outside the git work tree (kas's work dir is then the copy)."""
+    target = tmp_path / "inputs"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+def _present(build: BuildInput) -> dict[str, str | None]:
+    fields = ("local_conf", "bblayers_conf", "site_conf", "auto_conf", "toolcfg_conf")
+    return {f: (p.name if (p := getattr(build, f)) else None) for f in fields}
+
+
+ALL = {
+    "local_conf": "local.conf",
+    "bblayers_conf": "bblayers.conf",
+    "site_conf": "site.conf",
+    "auto_conf": "auto.conf",
+    "toolcfg_conf": "toolcfg.conf",
+}
+LOCAL_ONLY = {f: ("local.conf" if f == "local_conf" else None) for f in ALL}
+
+
+@pytest.mark.parametrize(
+    ("named", "kind", "topdir", "files"),
+    [
+        ("full-build", "builddir", "full-build", ALL),
+        ("full-build/conf", "builddir", "full-build", ALL),
+        ("minimal-build", "builddir", "minimal-build", LOCAL_ONLY),
+        ("minimal-build/conf/local.conf", "file", "minimal-build", LOCAL_ONLY),
+        (
+            "full-build/conf/site.conf",
+            "file",
+            "full-build",
+            {**LOCAL_ONLY, "local_conf": "site.conf"},
+        ),
+    ],
+)
+def test_classify_files_and_build_dirs(
+    inputs: Path, named: str, kind: str, topdir: str, files: dict[str, str | None]
+) -> None:
+    build = classify(inputs / named)
+    assert (build.kind, build.topdir, build.path) == (kind, inputs / topdir, inputs / named)
+    assert _present(build) == files
+    assert build.generated == {} and build.kas is None
+
+
+def test_conf_files_follow_bitbake_conf_order(inputs: Path) -> None:
+    build = classify(inputs / "full-build")
+    assert [p.name for p in build.conf_files] == [
+        "site.conf",
+        "auto.conf",
+        "toolcfg.conf",
+        "local.conf",
+    ]
+
+
+def test_conf_file_outside_a_conf_dir(tmp_path: Path) -> None:
+    conf = tmp_path / "child.conf"
+    conf.write_text('MACHINE = "x"\n')
+    build = classify(conf)
+    assert (build.kind, build.topdir, build.local_conf) == ("file", tmp_path, conf)
+
+
+def test_kas_project(inputs: Path) -> None:
+    build = classify(inputs / "kas" / "project.yaml")
+    assert build.kind == "kas" and build.kas is not None
+    assert (build.machine, build.distro, build.targets) == (
+        "qemuarm64",
+        "poky",
+        ("core-image-base",),
+    )
+    assert build.topdir == inputs / "kas" / "build"
+    assert build.layers == (inputs / "kas" / "meta-local",)
+    assert build.generated[LOCAL_CONF].endswith(
+        'MACHINE ??= "qemuarm64"\nDISTRO ??= "poky"\nBBMULTICONFIG ?= ""\n'
+    )
+    assert "${TOPDIR}/../meta-local" in build.generated[BBLAYERS_CONF]
+    assert build.local_conf is None and build.conf_files == ()
+
+
+def test_kas_environment_is_only_used_when_given(inputs: Path) -> None:
+    project = inputs / "kas" / "project.yaml"
+    assert classify(project, environ={"KAS_MACHINE": "other"}).machine == "other"
+    assert classify(project).machine == "qemuarm64"
+
+
+@pytest.mark.parametrize(
+    ("named", "words"),
+    [
+        ("does-not-exist.conf", "no such file"),
+        ("notes.txt", "not a BitBake .conf file"),
+        ("not-kas.json", "not a BitBake .conf file"),
+        ("kas/meta-local", "not a build directory"),
+    ],
+)
+def test_unusable_inputs_are_input_errors(inputs: Path, named: str, words: str) -> None:
+    with pytest.raises(InputError) as info:
+        classify(inputs / named)
+    assert words in info.value.message
+    assert info.value.filename == str(inputs / named)
+
+
+def test_kas_error_passes_through_with_the_file_name(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("header:\n  version: 14\nmachine: [\n")
+    with pytest.raises(InputError) as info:
+        classify(bad)
+    assert info.value.filename == str(bad) and info.value.line is not None
+
+
+def _user_confs() -> list[Path]:
+    if not CORPUS_USERS.is_dir():
+        return []
+    return sorted(p for p in CORPUS_USERS.rglob("*") if p.is_file())
+
+
+def test_every_user_corpus_file_is_a_conf_file_input() -> None:
+    files = _user_confs()
+    if not files:
+        pytest.skip("shared corpus not available")
+    for path in files:
+        build = classify(path)
+        assert (build.kind, build.local_conf) == ("file", path.absolute())
