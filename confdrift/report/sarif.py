@@ -42,7 +42,6 @@ def _driver(context: ReportContext, rules: list[dict[str, Any]]) -> dict[str, An
         "name": "confdrift",
         "version": context.version,
         "semanticVersion": context.version,
-        "informationUri": "https://github.com/confdrift/confdrift",
         "rules": rules,
     }
 
