@@ -1,0 +1,112 @@
+"""Compare child and parent values: the only module that uses deepdiff.
+
+deepdiff is slow to import (~170 ms) and to run on thousands of variables, so the
+differing variables are found with plain comparison first (:func:`differing_names`) and
+deepdiff only *describes* each difference (:func:`describe`), imported on first use.
+Its paths and report shapes never leave this module: callers get a :class:`Change`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+#: How a variable's values compare (the knowledge base's ``compare`` field).
+STRING = "string"
+WORDS = "words"  # an unordered set of whitespace-separated words (DISTRO_FEATURES)
+LIST = "list"  # an ordered list of words (PACKAGE_CLASSES: the first entry matters)
+COLON_LIST = "ordered-colon"  # ``a:b:c`` in order (OVERRIDES)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """How the child's value differs from the parent's."""
+
+    kind: str
+    #: Items the child has and the parent lacks (words/list kinds).
+    added: tuple[str, ...] = ()
+    #: Items the parent has and the child lacks.
+    removed: tuple[str, ...] = ()
+    #: Same items, different order (only meaningful for ordered kinds).
+    reordered: bool = False
+    #: The first item differs (ordered kinds; PACKAGE_CLASSES picks its backend by it).
+    first_changed: bool = False
+    #: One side unset (``None``) and the other set.
+    presence: bool = False
+    #: Whether the difference matters for this kind (set-equal words do not).
+    differs: bool = True
+
+
+def differing_names(
+    names: Iterable[str], child: Callable[[str], str | None], parent: Callable[[str], str | None]
+) -> list[str]:
+    """Names whose values differ, by plain string comparison (fast path, no deepdiff)."""
+    return sorted(name for name in names if child(name) != parent(name))
+
+
+def split(value: str | None, kind: str) -> list[str]:
+    """The items of a value for its comparison kind."""
+    if value is None:
+        return []
+    if kind == COLON_LIST:
+        return value.split(":")
+    return value.split()
+
+
+def describe(kind: str, child: str | None, parent: str | None) -> Change:
+    """Describe how ``child`` differs from ``parent`` under comparison ``kind``.
+
+    For ``words`` a set-equal pair (reordered, re-spaced, duplicated) is :attr:`Change.equal`.
+    """
+    presence = (child is None) != (parent is None)
+    if kind == STRING or kind not in (WORDS, LIST, COLON_LIST):
+        return Change(STRING, presence=presence, differs=child != parent)
+    child_items, parent_items = split(child, kind), split(parent, kind)
+    added, removed = _set_changes(child_items, parent_items)
+    if kind == WORDS:
+        differs = bool(added or removed)
+        return Change(kind, added, removed, presence=presence and differs, differs=differs)
+    first_changed = child_items[:1] != parent_items[:1]
+    reordered = not (added or removed) and _dedup(child_items) != _dedup(parent_items)
+    differs = bool(added or removed or reordered or first_changed)
+    return Change(kind, added, removed, reordered, first_changed, presence, differs)
+
+
+def _set_changes(child: list[str], parent: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(added, removed) items, in the order they appear, as deepdiff reports them."""
+    if set(child) == set(parent):
+        return (), ()
+    report = _deepdiff()(set(parent), set(child))
+    added = {_item(path) for path in report.get("set_item_added", ())}
+    removed = {_item(path) for path in report.get("set_item_removed", ())}
+    return (tuple(i for i in _dedup(child) if i in added),
+            tuple(i for i in _dedup(parent) if i in removed))
+
+
+def _item(path: str) -> str:
+    # deepdiff names a set member as "root['item']": strip the wrapper.
+    inner = path[len("root["):-1]
+    return str(_literal(inner))
+
+
+def _literal(text: str) -> Any:
+    import ast
+
+    return ast.literal_eval(text)
+
+
+def _dedup(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+_DEEPDIFF: Any = None
+
+
+def _deepdiff() -> Any:
+    global _DEEPDIFF
+    if _DEEPDIFF is None:
+        from deepdiff import DeepDiff
+
+        _DEEPDIFF = DeepDiff
+    return _DEEPDIFF

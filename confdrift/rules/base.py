@@ -1,0 +1,132 @@
+"""What a rule sees: one resolved build per side, plus settings and the knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from confdrift.errors import ParseError
+from confdrift.findings import Finding, Location, Severity, Side
+from confdrift.nodes import ParsedFile
+
+
+class Config(Protocol):
+    """The part of a resolved configuration the rules use."""
+
+    def get(self, name: str) -> str | None: ...
+
+    def get_unexpanded(self, name: str) -> str | None: ...
+
+    def names(self) -> list[str]: ...
+
+    def history(self, name: str) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class BuildView:
+    """One side of the comparison: a resolved build and the user's own files."""
+
+    #: What the user named (a local.conf, a build directory, a kas file).
+    label: str
+    config: Config
+    #: The user's files (local.conf, site.conf, auto.conf…) parsed with recovery.
+    files: tuple[ParsedFile, ...] = ()
+    #: Syntax errors BitBake would stop on, found in those files.
+    errors: tuple[ParseError, ...] = ()
+    #: The release (``scarthgap``…), when known.
+    release: str | None = None
+    #: The file a fix line goes into (the child's local.conf).
+    local_conf: str | None = None
+    #: Layer descriptions (``confdrift.layers.LayerInfo``), when the layers are present.
+    layers: tuple[Any, ...] = ()
+
+    def get(self, name: str) -> str | None:
+        return self.config.get(name)
+
+    def words(self, name: str) -> list[str]:
+        return (self.get(name) or "").split()
+
+    def side(self, name: str) -> Side:
+        """The value of ``name`` and where it came from, for a finding."""
+        value = self.get(name)
+        location = self.location(name)
+        if location is not None:
+            return Side(value, str(location), location)
+        return Side(value, self._default_source(name, value))
+
+    def location(self, name: str) -> Location | None:
+        """The file and line of the statement that decided ``name``'s value."""
+        entry = _deciding_entry(self.config.history(name))
+        if entry is None:
+            return None
+        file = str(getattr(entry, "file", "") or "")
+        if not file or file.startswith("release default"):
+            return None
+        return Location(file, int(getattr(entry, "line", 0) or 0))
+
+    def _default_source(self, name: str, value: str | None) -> str:
+        entry = _deciding_entry(self.config.history(name))
+        if entry is not None and getattr(entry, "file", ""):
+            return str(entry.file)
+        return "not set" if value is None else "default"
+
+
+def _deciding_entry(history: Sequence[Any]) -> Any:
+    """The last history step that shaped the final value (ignoring flag operations)."""
+    steps = [h for h in history if getattr(h, "flag", None) in (None, "")]
+    deciding = [h for h in steps if getattr(h, "changed_final", True)]
+    chosen = deciding or steps
+    return chosen[-1] if chosen else None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything one run of the rules sees."""
+
+    child: BuildView
+    parent: BuildView | None
+    #: ``confdrift.config.Settings`` (parent-hashserv, parent-sstate…): read with :meth:`setting`.
+    settings: Any = None
+    knowledge: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def setting(self, name: str) -> Any:
+        return getattr(self.settings, name, None) if self.settings is not None else None
+
+
+def make(
+    code: str,
+    name: str,
+    severity: Severity,
+    message: str,
+    *,
+    ctx: Context,
+    variable: str | None = None,
+    fix: str | None = None,
+    with_parent: bool = False,
+    scope: str | None = None,
+    impact: str | None = None,
+    location: Location | None = None,
+) -> Finding:
+    """A finding about ``variable`` located where the child decides it."""
+    child = ctx.child.side(variable) if variable else None
+    parent = ctx.parent.side(variable) if (variable and with_parent and ctx.parent) else None
+    where = location or (child.location if child else None) or _file_only(ctx.child)
+    return Finding(code, name, severity, message, where, variable, child, parent, scope, impact,
+                   fix)
+
+
+def _file_only(view: BuildView) -> Location | None:
+    return Location(view.local_conf) if view.local_conf else None
+
+
+def assignment(name: str, value: str) -> str:
+    """The local.conf line that sets ``name`` to ``value`` (quotes chosen as BitBake needs)."""
+    quote = "'" if '"' in value and "'" not in value else '"'
+    return f"{name} = {quote}{value}{quote}"
+
+
+def findings(*items: Finding | None) -> Iterator[Finding]:
+    """Yield the findings that are not ``None``."""
+    return (item for item in items if item is not None)

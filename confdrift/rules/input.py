@@ -1,0 +1,130 @@
+"""CD0xx: input — what BitBake would refuse, or silently read otherwise than intended.
+
+The parser and the resolver find these; the rules here turn them into findings at their
+line, so that one typo is reported with everything else instead of hiding it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from confdrift.errors import ParseError
+from confdrift.findings import Finding, Location, Severity
+from confdrift.rules import rule
+from confdrift.rules.base import BuildView, Context
+
+E, W = Severity.ERROR, Severity.WARNING
+
+#: ParseError.reason values and the rule each one belongs to.
+_BY_REASON = {
+    "trailing-comment": ("CD002", "comment-after-value"),
+    "old-override-syntax": ("CD003", "old-override-syntax"),
+    "renamed-variable": ("CD004", "renamed-variable"),
+    "missing-require": ("CD005", "missing-required-file"),
+}
+
+
+def _views(ctx: Context) -> Iterator[tuple[str, BuildView]]:
+    yield "child", ctx.child
+    if ctx.parent is not None:
+        yield "parent", ctx.parent
+
+
+def _from_error(code: str, name: str, side: str, error: ParseError) -> Finding:
+    where = Location(error.filename or "", error.line or 0, error.column or 0)
+    prefix = "" if side == "child" else "in the parent: "
+    return Finding(code, name, E, prefix + error.message, where)
+
+
+def _errors(ctx: Context, wanted: str | None) -> Iterator[Finding]:
+    for side, view in _views(ctx):
+        for error in view.errors:
+            code, name = _BY_REASON.get(getattr(error, "reason", None) or "",
+                                        ("CD001", "syntax-error"))
+            if (wanted is None and code == "CD001") or code == wanted:
+                yield _from_error(code, name, side, error)
+
+
+@rule("CD001", "syntax-error", E, "A line BitBake's reader rejects")
+def syntax_error(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports every line BitBake's configuration reader would stop on ("unparsed line"), with
+    what is wrong and how to fix it: an indented line, unbalanced or mismatched quotes, an
+    unquoted value, `inherit` in a `.conf` file, an empty variable name.
+
+    ## Why it matters
+    BitBake refuses to parse the whole configuration: the build never starts.
+
+    ## How to fix
+    Follow the message; BitBake's syntax is `NAME = "value"` with the value in quotes and
+    comments on lines of their own, starting in column 1.
+    """
+    return _errors(ctx, None)
+
+
+@rule("CD002", "comment-after-value", E,
+      "A comment after a value: BitBake stops with 'unparsed line'")
+def comment_after_value(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports `VAR = "value"  # comment`.
+
+    ## Why it matters
+    BitBake has no trailing comments: the line is an "unparsed line" and the build stops.
+    (Worse, a comment that itself ends in a quote is silently swallowed into the value.)
+    confdrift keeps the value for its other checks, so one typo does not hide the rest.
+
+    ## How to fix
+    Move the comment to its own line above the assignment.
+    """
+    return _errors(ctx, "CD002")
+
+
+@rule("CD003", "old-override-syntax", E,
+      "Old override syntax (VAR_append): current BitBake refuses it")
+def old_override_syntax(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports assignments whose name contains `_append`, `_prepend` or `_remove`.
+
+    ## Why it matters
+    Since the 2021 syntax change BitBake stops with "contains an operation using the old
+    override syntax".
+
+    ## How to fix
+    Write `VAR:append`, `VAR:prepend`, `VAR:remove` (and `:pn-foo` for `_pn-foo`).
+    """
+    return _errors(ctx, "CD003")
+
+
+@rule("CD004", "renamed-variable", E, "A variable that BitBake knows was renamed")
+def renamed_variable(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports settings of renamed variables (`BB_ENV_EXTRAWHITE`, `LICENSE_FLAGS_WHITELIST`,
+    `BB_HASHBASE_WHITELIST`… and every `BB_RENAMED_VARIABLES` entry).
+
+    ## Why it matters
+    BitBake logs "Variable OLD has been renamed to NEW" and refuses the configuration.
+
+    ## How to fix
+    Use the new name.
+    """
+    return _errors(ctx, "CD004")
+
+
+@rule("CD005", "missing-required-file", E, "A `require` names a file that does not exist")
+def missing_required(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports `require` statements whose file is found neither next to the including file nor
+    along `BBPATH`.
+
+    ## Why it matters
+    BitBake stops with "Could not include required file".
+
+    ## How to fix
+    Fix the path, or use `include` if the file is optional.
+    """
+    return _errors(ctx, "CD005")
