@@ -84,7 +84,7 @@ def builtin_renames() -> dict[str, str]:
     """BitBake's own rename table (bb.data_smart.bitbake_renamed_vars)."""
     for name in ("hashserv", "hashserv.client"):
         sys.modules.setdefault(name, types.ModuleType(name))
-    import bb.data_smart
+    import bb.data_smart  # type: ignore[import-untyped]
 
     return dict(bb.data_smart.bitbake_renamed_vars)
 
