@@ -58,6 +58,8 @@ class KasRepo:
     commit: str | None = None
     branch: str | None = None
     tag: str | None = None
+    #: The deprecated ``refspec`` (a branch or a commit), used instead of the three above.
+    refspec: str | None = None
     #: The repository directory exists on this machine.
     present: bool = False
     layers: tuple[KasLayer, ...] = ()
@@ -260,7 +262,7 @@ def _visit_include(walk: _Walk, current: Path, repo_path: Path, include: object)
         return
     if not isinstance(include, dict) or "file" not in include or "repo" not in include:
         raise InputError(f"invalid include {include!r}: needs 'repo' and 'file'", str(current))
-    repo_dir = _include_repo_dir(walk, str(include["repo"]))
+    repo_dir = _include_repo_dir(walk, str(include["repo"]), current)
     if repo_dir is None:
         walk.unresolved.append(f"repo {include['repo']} (not on disk): {include['file']}")
         return
@@ -275,7 +277,7 @@ def _inside(base: Path, include: str, current: Path) -> Path:
     return candidate
 
 
-def _include_repo_dir(walk: _Walk, key: str) -> Path | None:
+def _include_repo_dir(walk: _Walk, key: str, current: Path) -> Path | None:
     # kas resolves repositories over several passes until none is missing; here the files
     # read so far plus the ones still being read (the including files) define them.
     merged: dict[str, Any] = {}
@@ -284,7 +286,7 @@ def _include_repo_dir(walk: _Walk, key: str) -> Path | None:
     repos = {**_repos_in_stack(walk), **(merged.get("repos") or {})}
     if key not in repos:
         return None
-    repo = _make_repo(key, repos[key] or {}, merged.get("overrides") or {}, walk)
+    repo = _make_repo(key, repos[key] or {}, merged, walk, current)
     return repo.path if repo.present else None
 
 
@@ -374,30 +376,60 @@ def _repos(data: Mapping[str, Any], walk: _Walk, top: Path) -> tuple[KasRepo, ..
     repos = data.get("repos") or {}
     if not isinstance(repos, dict):
         raise InputError("'repos' must be a mapping", str(top))
-    overrides = data.get("overrides") or {}
-    return tuple(_make_repo(str(k), v or {}, overrides, walk, top) for k, v in repos.items())
+    return tuple(_make_repo(str(k), v or {}, data, walk, top) for k, v in repos.items())
 
 
 def _make_repo(
-    key: str, config: Any, overrides: Any, walk: _Walk, top: Path | None = None
+    key: str, config: Any, data: Mapping[str, Any], walk: _Walk, top: Path | None = None
 ) -> KasRepo:
+    where = str(top) if top else None
     if not isinstance(config, dict):
-        raise InputError(f"repo {key}: expected a mapping", str(top) if top else None)
+        raise InputError(f"repo {key}: expected a mapping", where)
     name = str(config.get("name", key))
     url = config.get("url")
+    refs = _refs(key, name, url, config, data, where)
     path = _repo_path(name, url, config.get("path"), walk)
-    pinned = (overrides.get("repos") or {}).get(key) or {} if isinstance(overrides, dict) else {}
     return KasRepo(
         key=key,
         name=name,
         path=path,
         url=url,
-        commit=pinned.get("commit", config.get("commit")),
-        branch=pinned.get("branch", config.get("branch")),
-        tag=config.get("tag"),
+        **refs,
         present=path.is_dir(),
         layers=_layers(name, path, config.get("layers"), top),
     )
+
+
+def _refs(
+    key: str,
+    name: str,
+    url: object,
+    config: Mapping[str, Any],
+    data: Mapping[str, Any],
+    where: str | None,
+) -> dict[str, Any]:
+    """commit/branch/tag after ``defaults`` and lock-file ``overrides``; kas's ref errors."""
+    defaults = _submap(_submap(data, "defaults"), "repos")
+    pinned = _submap(_submap(_submap(data, "overrides"), "repos"), key)
+    refs = {k: config.get(k, defaults.get(k)) for k in ("tag", "branch", "refspec")}
+    refs["commit"] = config.get("commit")
+    if url is not None and not any(refs.values()):
+        raise InputError(f'repo "{name}": no commit, tag or branch (only local repos)', where)
+    if refs["refspec"] is not None:
+        if any(refs[k] is not None for k in ("commit", "tag", "branch")):
+            raise InputError(f'repo "{name}": legacy refspec mixed with commit/tag/branch', where)
+        # A lock file's commit replaces a legacy refspec, as in kas.
+        return {"refspec": pinned.get("commit", refs["refspec"])}
+    return {
+        "commit": pinned.get("commit", refs["commit"]),
+        "branch": pinned.get("branch", refs["branch"]),
+        "tag": refs["tag"],
+    }
+
+
+def _submap(data: Any, key: str) -> Mapping[str, Any]:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
 
 
 def _repo_path(name: str, url: object, path: object, walk: _Walk) -> Path:

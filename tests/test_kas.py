@@ -131,6 +131,29 @@ def test_repo_include_on_disk_is_read_and_remote_is_reported(kasdir: Path) -> No
     ]
 
 
+@pytest.mark.parametrize(
+    ("repo", "expected"),
+    [
+        ("url: u\n    refspec: main", {"refspec": "main", "commit": None, "branch": None}),
+        ("url: u\n    branch: main", {"refspec": None, "commit": None, "branch": "main"}),
+        ("url: u\n    commit: c1", {"refspec": None, "commit": "c1", "branch": None}),
+    ],
+)
+@pytest.mark.parametrize("pinned", [None, "c9"])
+def test_refs_and_lock_overrides(
+    tmp_path: Path, repo: str, expected: dict[str, str | None], pinned: str | None
+) -> None:
+    project = tmp_path / "p.yml"
+    project.write_text(f"header:\n  version: 14\nrepos:\n  r:\n    {repo}\n")
+    if pinned:
+        lock = "header:\n  version: 14\noverrides:\n  repos:\n    r:\n      commit: c9\n"
+        (tmp_path / "p.lock.yml").write_text(lock)
+        key = "refspec" if expected["refspec"] else "commit"
+        expected = {**expected, key: pinned}
+    (r,) = load_kas(project).repos
+    assert {"refspec": r.refspec, "commit": r.commit, "branch": r.branch} == expected
+
+
 def test_json_project(kasdir: Path) -> None:
     config = load_kas(kasdir / "json" / "project.json")
     assert config.local_conf.startswith('# a\nA = "1"\nMACHINE ??= "qemuriscv64"\n')
@@ -160,6 +183,8 @@ def test_no_repos_writes_an_empty_bblayers(tmp_path: Path) -> None:
         ("bad-layer-value.yml", None, "bad value for layer meta"),
         ("top-level-list.yml", None, "mapping at the top level"),
         ("loop.yml", None, "include loop"),
+        ("remote-without-ref.yml", None, "no commit, tag or branch"),
+        ("refspec-mixed.yml", None, "legacy refspec mixed"),
     ],
 )
 def test_errors_are_input_errors_naming_the_file(
