@@ -163,6 +163,7 @@ def _parse(code: str) -> ast.expr:
     except (RecursionError, MemoryError):
         raise _Refused("is nested too deeply to analyse") from None
     _check_shape(tree)
+    _check_dependency_scan(tree)
     return tree.body
 
 
@@ -176,6 +177,62 @@ def _check_shape(tree: ast.AST) -> None:
         if count > MAX_NODES or depth > MAX_DEPTH:
             raise _Refused("is too large or nested too deeply to evaluate safely")
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+# Before evaluating, BitBake scans every call in the code (taken branch or not) to record
+# variable dependencies; that scan indexes the arguments of these calls and fails on some
+# shapes, so the same code fails in BitBake whatever it would have evaluated to.
+_SCANNED_SUFFIXES = (".getVar", ".appendVar", ".prependVar", "oe.utils.conditional")
+_SCANNED_FLAG_SUFFIXES = (".getVarFlag", ".appendVarFlag", ".prependVarFlag")
+_SCANNED_CONTAINS = ("bb.utils.contains", "base_contains")
+_SCANNED_CONTAINS_ANY = ("bb.utils.contains_any", "bb.utils.filter")
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _check_dependency_scan(tree: ast.AST) -> None:
+    """Raise the error BitBake's dependency scan would raise on this tree, if any."""
+    recorded: list[object] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            recorded.extend(_scan_call(node))
+    for value in recorded:  # BitBake interns the recorded contains() values afterwards
+        if not isinstance(value, str):
+            detail = f"intern() argument must be str, not {type(value).__name__}"
+            raise PyExprError("TypeError", detail)
+
+
+def _scan_call(node: ast.Call) -> list[object]:
+    name = _dotted(node.func) or ""
+    contains = name in _SCANNED_CONTAINS or name in _SCANNED_CONTAINS_ANY
+    flags = name.endswith(_SCANNED_FLAG_SUFFIXES)
+    if not (contains or flags or (name and name.endswith(_SCANNED_SUFFIXES))):
+        return []
+    args = node.args
+    first = args[0] if args else None
+    if first is None:
+        raise PyExprError("IndexError", "list index out of range")
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return []
+    if (contains or flags) and len(args) < 2:
+        raise PyExprError("IndexError", "list index out of range")
+    second = args[1] if contains else None
+    if not isinstance(second, ast.Constant):
+        return []
+    if name in _SCANNED_CONTAINS:
+        return [second.value]
+    if not isinstance(second.value, (str, bytes)):
+        detail = f"'{type(second.value).__name__}' object has no attribute 'split'"
+        raise PyExprError("AttributeError", detail)
+    return list(second.value.split())
 
 
 # --- the public entry point -----------------------------------------------------------
