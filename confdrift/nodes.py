@@ -67,6 +67,9 @@ class Statement:
     args: tuple[str, ...] = ()
     #: The logical line (continuations joined) exactly as BitBake's matcher sees it.
     text: str = ""
+    #: Only with ``recover=True``: BitBake rejects this line (a comment after the closing
+    #: quote) and the statement is confdrift's best reading of it, not BitBake's.
+    recovered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
