@@ -121,9 +121,20 @@ class KnowledgeBase:
             known = ", ".join(sorted(self._lists))
             raise UsageError(f"unknown release {release!r}; known: {known}") from None
 
-    def ignored(self, name: str, release: str) -> bool:
+    def ignore_list(self, release: str | None) -> frozenset[str]:
+        """BB_BASEHASH_IGNORE_VARS of a release; for ``None``, the names every release ignores."""
+        if release is not None:
+            return self.release(release).basehash_ignore_vars
+        every = [lists.basehash_ignore_vars for lists in self._lists.values()]
+        return frozenset.intersection(*every)
+
+    def ignored(self, name: str, release: str | None) -> bool:
         """True when BB_BASEHASH_IGNORE_VARS of that release names the variable."""
-        return base_name(name)[0] in self.release(release).basehash_ignore_vars
+        return base_name(name)[0] in self.ignore_list(release)
+
+    def verdict(self, entry: VariableEntry, child: str | None, parent: str | None) -> Severity:
+        """Same as the module-level :func:`verdict` (for callers holding only the base)."""
+        return verdict(entry, child, parent)
 
     def renamed(self, name: str, release: str) -> str | None:
         """The new name (or BitBake's removal message) for an old name, else None."""

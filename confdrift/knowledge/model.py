@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from confdrift.findings import Severity
@@ -21,6 +21,9 @@ class Scope(str, Enum):
     NONE = "none"
     WIRING = "wiring"
 
+    def __str__(self) -> str:
+        return self.value
+
 
 class Compare(str, Enum):
     """How two values of a variable are compared before deciding they differ."""
@@ -32,6 +35,9 @@ class Compare(str, Enum):
     PATH = "path"
     URL_PAIRS = "url-pairs"
     PRESENCE = "presence"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,8 @@ class VariableEntry:
     since: str | None = None
     #: Variables a class derives from this one and hashes although this one is ignored.
     hashed_via: tuple[str, ...] = ()
-    items: tuple[ItemReach, ...] = ()
+    #: Word -> reach (a plain mapping; entries hash by name, not by content).
+    items: Mapping[str, ItemReach] = field(default_factory=dict)
     #: Severity of a differing word ``items`` does not list (words-compared only).
     item_default: Severity | None = None
     #: For ``list`` comparison: severity when the first word is equal and later ones differ.
@@ -101,12 +108,12 @@ class VariableEntry:
     def is_glob(self) -> bool:
         return "*" in self.name
 
+    def __hash__(self) -> int:
+        return hash((self.name, self.recipe))
+
     def item(self, word: str) -> ItemReach:
         """The reach of one word; unlisted words get ``item_default`` (else ``severity``)."""
-        for reach in self.items:
-            if reach.name == word:
-                return reach
-        return ItemReach(word, self.item_default or self.severity)
+        return self.items.get(word) or ItemReach(word, self.item_default or self.severity)
 
 
 @dataclass(frozen=True, slots=True)

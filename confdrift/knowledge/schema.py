@@ -135,12 +135,12 @@ def _renames(where: str, raw: Any, releases: tuple[str, ...]) -> tuple[Rename, .
     return tuple(renames)
 
 
-def _items(where: str, raw: Any, compare: Compare) -> tuple[ItemReach, ...]:
+def _items(where: str, raw: Any, compare: Compare) -> dict[str, ItemReach]:
     if not isinstance(raw, Mapping):
         raise _fail(where, "expected a table of words")
     if compare is not Compare.WORDS:
         raise _fail(where, "items need compare = \"words\"")
-    return tuple(_item(f"{where}.{word}", word, reach) for word, reach in raw.items())
+    return {word: _item(f"{where}.{word}", word, reach) for word, reach in raw.items()}
 
 
 def _check_consistency(where: str, entry: VariableEntry, rule: Mapping[Scope, Severity]) -> None:
@@ -177,7 +177,7 @@ def parse_entry(
         renamed_from=_renames(f"{where}.renamed_from", raw.get("renamed_from", []), releases),
         since=None if since is None else _release(f"{where}.since", since, releases),
         hashed_via=_strings(f"{where}.hashed_via", raw.get("hashed_via", [])),
-        items=_items(f"{where}.items", raw["items"], compare) if "items" in raw else (),
+        items=_items(f"{where}.items", raw["items"], compare) if "items" in raw else {},
         item_default=_optional_severity(f"{where}.item_default", raw.get("item_default")),
         tail_severity=_optional_severity(f"{where}.tail_severity", raw.get("tail_severity")),
         measured=tuple(_measurement(f"{where}.measured[{i}]", m)
