@@ -1,31 +1,27 @@
 """Describe the layers a build uses: collections, priorities, release series, git commits.
 
 The input is the list of layer directories from ``BBLAYERS`` (the caller resolves the variable).
-Each layer's ``conf/layer.conf`` gets a cheap, self-contained read: only the handful of
-variables that identify a layer are evaluated, and ``${VAR}`` is expanded from the same file
-only. Layer revisions drive signature drift, so the git commit of each layer's checkout is read
-straight from ``.git`` (worktrees, packed refs) without running git unless that fails.
+Each layer's ``conf/layer.conf`` is parsed (:mod:`confdrift.parse`) and given a cheap,
+self-contained evaluation: only the handful of variables that identify a layer matter, and
+``${VAR}`` is expanded from the same file only. Layer revisions drive signature drift, so
+the git commit of each layer's checkout is read straight from ``.git`` (worktrees, packed
+refs) without running git unless that fails.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from confdrift.errors import ConfdriftError
+from confdrift.nodes import Kind
+from confdrift.parse import parse_file
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
-# Enough of BitBake's assignment syntax for layer.conf; anything else is skipped.
-_ASSIGN = re.compile(
-    r"^(?:export\s+)?(?P<name>[A-Za-z0-9_${}.+\-:/~@]+?)\s*"
-    r"(?P<op>\?\?=|\?=|:=|\+=|=\+|\.=|=\.|=)\s*"
-    r"(?P<q>[\"'])(?P<value>.*)(?P=q)\s*$"
-)
 _VAR_REF = re.compile(r"\$\{([A-Za-z0-9_\-+.:/~]+)\}")
-_MAX_LAYER_CONF = 1_000_000  # bytes; a layer.conf is a few KiB, anything huge is not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,44 +129,16 @@ def read_layer_conf(conf: Path, layerdir: Path) -> dict[str, str]:
     Only what identifies a layer needs to be right here, so the rules are deliberately few:
     the eight operators, ``:append``/``:prepend``/``:remove`` (applied at once, which is
     what BitBake's result is for variables nobody overrides), and ``${VAR}`` from the same
-    file (``LAYERDIR`` is the layer). Inline Python and unknown references stay as written.
+    file (``LAYERDIR`` is the layer). Inline Python and unknown references stay as written;
+    lines BitBake would reject are skipped here (loading the build reports them).
     """
+    parsed = parse_file(conf, recover=True)
     values: dict[str, str] = {"LAYERDIR": str(layerdir)}
-    for name, op, value in _assignments(_read_text(conf)):
-        _apply(values, name, op, value)
+    for st in parsed.statements:
+        if st.kind is Kind.ASSIGN and st.name and st.op and st.flag is None:
+            _apply(values, st.name, st.op, st.value or "")
     del values["LAYERDIR"]
     return values
-
-
-def _read_text(conf: Path) -> str:
-    try:
-        if conf.stat().st_size > _MAX_LAYER_CONF:
-            raise ConfdriftError("file too large for a layer.conf", str(conf))
-        return conf.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfdriftError(f"cannot read layer.conf: {exc}", str(conf)) from exc
-
-
-def _logical_lines(text: str) -> Iterator[str]:
-    # BitBake joins a line ending in a backslash with the next one (spec §2.1).
-    pending = ""
-    for line in text.splitlines():
-        if not pending and line.lstrip().startswith("#"):
-            continue
-        if line.endswith("\\"):
-            pending += line[:-1]
-            continue
-        yield pending + line
-        pending = ""
-    if pending:
-        yield pending
-
-
-def _assignments(text: str) -> Iterator[tuple[str, str, str]]:
-    for line in _logical_lines(text):
-        match = _ASSIGN.match(line.strip())
-        if match:
-            yield match["name"], match["op"], match["value"]
 
 
 def _expand(value: str, values: dict[str, str]) -> str:
