@@ -1,0 +1,348 @@
+"""BitBake's variable store: the slots of §4.1, the writes of §4.3 and the reads of §5.
+
+A record is a plain ``dict`` of slots keyed like BitBake's own: ``_content`` (strong value),
+``_defaultval`` (weak default), ``_defaultval_flag_F`` (weak flag default) and one key per
+flag. Keeping BitBake's key names as data (rather than one attribute per slot) makes odd
+but legal inputs such as a flag named ``_defaultval`` behave exactly as in BitBake.
+Pending ``:append``/``:prepend``/``:remove`` operations live in a separate list per keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from confdrift import pyexpr
+from confdrift.errors import ExpansionError, LimitError
+from confdrift.expand import DEFAULT_MAX_SIZE, References, VariableExpansionError, expand_text
+from confdrift.overrides import (
+    choose_variant,
+    condition_active,
+    is_active,
+    override_parents,
+    split_operation,
+)
+
+CONTENT = "_content"
+DEFAULT = "_defaultval"
+FLAG_DEFAULT = "_defaultval_flag_"
+_WHITESPACE_SPLIT = re.compile(r"(\s)")
+MAX_DEPTH = 100
+
+Pending = list[tuple[str, "str | None"]]
+
+
+@dataclass
+class Record:
+    """One variable name's slots (``A`` and ``A:o`` are separate records)."""
+
+    flags: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, Pending] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not self.flags and not any(self.pending.values())
+
+
+@dataclass
+class _Read:
+    """What one read of a variable produced (BitBake's parser object, reduced)."""
+
+    value: str | None
+    expanded: str | None = None
+    #: Removal texts that removed at least one word (carried from a winning variant).
+    matched_removes: set[str] = field(default_factory=set)
+
+
+class VarStore:
+    """Records plus BitBake's override index, with reads that follow §5 exactly."""
+
+    def __init__(self, max_size: int = DEFAULT_MAX_SIZE) -> None:
+        self.records: dict[str, Record] = {}
+        #: base name -> [(variant name, override string)] in registration order.
+        self.variants: dict[str, list[tuple[str, str]]] = {}
+        self.max_size = max_size
+        self.override_vars: set[str] = {"OVERRIDES", "FILE"}
+        self._overrides: list[str] | None = None
+        self._computing_overrides = False
+        self._cache: dict[str, tuple[str | None, frozenset[str]]] = {}
+        self._stack: list[str] = []
+        self._unevaluated: list[set[str]] = []
+
+    # --- writes ------------------------------------------------------------------------
+
+    def record(self, name: str) -> Record:
+        self._cache.clear()
+        return self.records.setdefault(name, Record())
+
+    def set_content(self, name: str, value: str) -> None:
+        """``setVar(name, value, parsing=True)``: a strong value, or a deferred operation."""
+        op = split_operation(name)
+        if op is not None:
+            rec = self.record(op.base)
+            rec.pending.setdefault(op.keyword, []).append((value, op.condition))
+            self.register_variant(op.base)
+            self.note_override_input(op.base, name, value)
+            return
+        rec = self.record(name)
+        self.register_variant(name)
+        rec.flags[CONTENT] = value
+        self.note_override_input(name, name, value)
+
+    def replace_content(self, name: str, value: str) -> None:
+        """``setVar`` outside parsing (used for ``FILE``): also drops pending operations."""
+        rec = self.record(name)
+        rec.pending.clear()
+        self._drop_active_variants(name)
+        self.register_variant(name)
+        rec.flags[CONTENT] = value
+        self.note_override_input(name, name, value)
+
+    def clear_content(self, name: str) -> None:
+        """``setVar(name, None)`` outside parsing: no value, no pending operations."""
+        rec = self.record(name)
+        rec.pending.clear()
+        self._drop_active_variants(name)
+        rec.flags.pop(CONTENT, None)
+        rec.flags.pop(DEFAULT, None)
+
+    def set_flag(self, name: str, flag: str, value: str) -> None:
+        rec = self.record(name)
+        rec.flags[flag] = value
+        if flag == DEFAULT:
+            self.register_variant(name)
+            self.note_override_input(name, name, value)
+
+    def delete(self, name: str) -> None:
+        """``unset NAME``: empty the record and detach it from/to its override variants."""
+        self.records[name] = Record()
+        self._cache.clear()
+        self.variants.pop(name, None)
+        for parent, override in override_parents(name):
+            entries = self.variants.get(parent, [])
+            if (name, override) in entries:
+                entries.remove((name, override))
+
+    def delete_flag(self, name: str, flag: str) -> bool:
+        rec = self.records.get(name)
+        if rec is None or flag not in rec.flags:
+            return False
+        self._cache.clear()
+        del rec.flags[flag]
+        rec.flags.pop(FLAG_DEFAULT + flag, None)
+        return True
+
+    def register_variant(self, name: str) -> None:
+        for parent, override in override_parents(name):
+            entries = self.variants.setdefault(parent, [])
+            if (name, override) not in entries:
+                entries.append((name, override))
+
+    def _drop_active_variants(self, name: str) -> None:
+        if name not in self.variants:
+            return
+        active = set(self.overrides())
+        for variant, override in list(self.variants[name]):
+            if is_active(override, active):
+                self.delete(variant)
+        self.variants.pop(name, None)
+
+    # --- OVERRIDES ---------------------------------------------------------------------
+
+    def note_override_input(self, base: str, name: str, value: str) -> None:
+        """Setting a variable OVERRIDES depends on makes BitBake recompute the override list.
+
+        Like BitBake, the variables the new value references join that set, and the
+        expansion doing so runs now (so its errors surface at parse time).
+        """
+        if base not in self.override_vars:
+            return
+        new = self._references(value, name)
+        while not new <= self.override_vars:
+            self.override_vars |= new
+            found: set[str] = set()
+            for ref in new:
+                found |= self._references(self.get(ref), ref)
+            new = found
+        self._overrides = None
+        self._cache.clear()
+
+    def _references(self, value: str | None, name: str) -> set[str]:
+        refs = References()
+        if value is not None:
+            self._expand(value, name, refs)
+        return refs.names
+
+    def overrides(self) -> list[str]:
+        """The active override list, cached like BitBake's until an input of it is set."""
+        if self._overrides is not None:
+            return self._overrides
+        if self._computing_overrides:
+            return []
+        # Reads made while computing see no overrides; BitBake's guard makes a re-entry
+        # here harmless, so the cycle check starts afresh too.
+        saved_stack, self._stack = self._stack, []
+        self._computing_overrides = True
+        self._overrides = []
+        try:
+            first = (self.get("OVERRIDES") or "").split(":")
+        finally:
+            self._computing_overrides = False
+            self._stack = saved_stack
+        self._overrides = first
+        self._cache.clear()
+        if self._overrides_read() != first:
+            self._overrides = None
+            raise ExpansionError(
+                "Overrides could not be expanded into a stable state after 5 iterations"
+            )
+        return first
+
+    def _overrides_read(self) -> list[str]:
+        saved_stack, self._stack = self._stack, []
+        try:
+            return (self.get("OVERRIDES") or "").split(":")
+        finally:
+            self._stack = saved_stack
+
+    # --- reads -------------------------------------------------------------------------
+
+    def get(self, name: str, expand: bool = True, weak: bool = True) -> str | None:
+        """``d.getVar(name, expand)``: §5 in full (``weak=False``: ``noweakdefault=True``)."""
+        if expand and weak and name in self._cache:
+            value, known = self._cache[name]
+            self._note_unevaluated(known)
+            return value
+        self._enter(name)
+        reasons: set[str] = set()
+        self._unevaluated.append(reasons)
+        try:
+            read = self._read(name, expand, weak=weak)
+        finally:
+            self._stack.pop()
+            self._unevaluated.pop()
+        self._note_unevaluated(reasons)
+        if expand and weak:
+            self._cache[name] = (read.value, frozenset(reasons))
+        return read.value
+
+    def unevaluated_reasons(self, name: str) -> frozenset[str]:
+        """Why ``name``'s value still holds ``${@...}`` text (empty: fully evaluated)."""
+        self.get(name)
+        return self._cache.get(name, (None, frozenset()))[1]
+
+    def get_parsing(self, name: str) -> str | None:
+        """``getVar(name, False, noweakdefault=True, parsing=True)``: the bare strong value."""
+        rec = self.records.get(name)
+        return None if rec is None else rec.flags.get(CONTENT)
+
+    def get_flag(self, name: str, flag: str, expand: bool = False, weak: bool = True) -> str | None:
+        rec = self.records.get(name)
+        if rec is None:
+            return None
+        value = rec.flags.get(flag)
+        if value is None and weak:
+            value = rec.flags.get(DEFAULT if flag == CONTENT else FLAG_DEFAULT + flag)
+        if value is None or not expand:
+            return value
+        return self._expand(value, f"{name}[{flag}]")
+
+    def expand(self, text: str, variable: str | None = None) -> str:
+        """Expand free text (``:=`` values, include paths) against the current state."""
+        return self._expand(text, variable)
+
+    def _enter(self, name: str) -> None:
+        if name in self._stack:
+            chain = " -> ".join([*self._stack[self._stack.index(name) :], name])
+            message = f"variable {name} is part of a reference cycle: {chain}"
+            raise VariableExpansionError(name, message)
+        if len(self._stack) >= MAX_DEPTH:
+            first = self._stack[0]
+            raise LimitError(f"expansion of {first} nests deeper than {MAX_DEPTH} variables")
+        self._stack.append(name)
+
+    def _note_unevaluated(self, reasons: set[str] | frozenset[str]) -> None:
+        if reasons and self._unevaluated:
+            self._unevaluated[-1].update(reasons)
+
+    def _read(
+        self, name: str, expand: bool, want_expanded: bool = False, weak: bool = True
+    ) -> _Read:
+        rec = self.records.get(name) or Record()
+        read, carried = _Read(None), set[str]()
+        if name in self.variants:
+            winner = choose_variant(self.variants[name], self.overrides())
+            if winner is not None:
+                sub = self._read_variant(winner)
+                read.value, carried = sub.value, sub.matched_removes
+        if read.value is None:
+            read.value = rec.flags.get(CONTENT, rec.flags.get(DEFAULT) if weak else None)
+        read.value = self._apply_pending(rec, read.value)
+        if expand or want_expanded:
+            read.expanded = None if read.value is None else self._expand(read.value, name)
+        if read.value and read.expanded is not None:
+            self._apply_removes(rec, carried, read)
+        if expand:
+            read.value = read.expanded
+        return read
+
+    def _read_variant(self, winner: str) -> _Read:
+        """A winning variant's unexpanded value and the removals that matched its text."""
+        self._enter(winner)
+        try:
+            return self._read(winner, False, want_expanded=True)
+        finally:
+            self._stack.pop()
+
+    def _apply_pending(self, rec: Record, value: str | None) -> str | None:
+        if not rec.pending.get(":append") and not rec.pending.get(":prepend"):
+            return value
+        overrides = self.overrides()
+        for text, cond in rec.pending.get(":append", []):
+            if condition_active(cond, overrides):
+                value = (value or "") + text
+        for text, cond in rec.pending.get(":prepend", []):
+            if condition_active(cond, overrides):
+                value = text + (value or "")
+        return value
+
+    def _apply_removes(self, rec: Record, carried: set[str], read: _Read) -> None:
+        removes = set(carried)
+        if rec.pending.get(":remove"):
+            overrides = self.overrides()
+            removes |= {t for t, c in rec.pending[":remove"] if condition_active(c, overrides)}
+        if not removes or read.expanded is None:
+            return
+        words = {r: self._expand(r, None).split() for r in removes}
+        kept: list[str] = []
+        for token in _WHITESPACE_SPLIT.split(read.expanded):
+            hits = {r for r in removes if token in words[r]}
+            read.matched_removes |= hits
+            if not hits:
+                kept.append(token)
+        read.expanded = "".join(kept)
+
+    def _expand(self, text: str, variable: str | None, refs: References | None = None) -> str:
+        return expand_text(
+            text, variable, self.get, self._run_python, refs=refs, max_size=self.max_size
+        )
+
+    def _run_python(self, code: str) -> str | None:
+        result = pyexpr.evaluate(code, self._py_getvar, self._py_getflag)
+        if isinstance(result, pyexpr.NotEvaluated):
+            self._note_unevaluated({f"${{@{code}}} {result.reason}"})
+            return None
+        return result
+
+    def _py_getvar(self, name: str, expand: bool) -> str | None:
+        reasons: set[str] = set()
+        self._unevaluated.append(reasons)
+        try:
+            value = self.get(name, expand)
+        finally:
+            self._unevaluated.pop()
+        if reasons:
+            raise pyexpr.Unevaluable(f"{name} is not evaluated: {sorted(reasons)[0]}")
+        return value
+
+    def _py_getflag(self, name: str, flag: str, expand: bool) -> str | None:
+        return self.get_flag(name, flag, expand)

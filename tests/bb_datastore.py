@@ -1,0 +1,125 @@
+"""Test oracle for the resolver: BitBake's own datastore loading the same files.
+
+``bb_load`` runs ``bb.parse.handle`` over the files into a fresh ``bb.data`` store with
+``BBPATH`` set, the way :func:`confdrift.datastore.load` is documented to behave, and returns
+every variable's expanded value (or the failure). Test-time only: confdrift never imports bb.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from oracle_baseconfig import _oe_stubbed, import_bb
+
+#: BitBake-internal names that are not configuration variables.
+_INTERNAL = ("__", "_FAILPARSINGERRORHANDLED")
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Reading the variable failed in BitBake; ``oe`` when it needed oe-core's library."""
+
+    message: str
+    needs_oe: bool = False
+
+
+@dataclass
+class BBResult:
+    """What BitBake made of a load: values per variable, or the error that stopped it."""
+
+    values: dict[str, str | Failed] = field(default_factory=dict)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    #: Names BitBake stores as functions (``.inc`` shell/python functions): not compared.
+    functions: set[str] = field(default_factory=set)
+
+
+class _Log(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _captured() -> Iterator[_Log]:
+    log = _Log()
+    logger = logging.getLogger("BitBake")
+    logger.addHandler(log)
+    old = logger.propagate
+    logger.propagate = False
+    try:
+        yield log
+    finally:
+        logger.removeHandler(log)
+        logger.propagate = old
+
+
+def bb_load(
+    paths: Sequence[str], bbpath: Sequence[str], preset: Mapping[str, str] | None = None
+) -> BBResult:
+    """Load ``paths`` in order with BitBake and read back every variable."""
+    bb = import_bb()
+    result = BBResult()
+    with _captured() as log, _oe_stubbed(bb):
+        bb.parse.clear_cache()
+        data = bb.data.init()
+        data.setVar("BBPATH", ":".join(bbpath))
+        for name, value in (preset or {}).items():
+            data.setVar(name, value)
+        try:
+            for path in paths:
+                bb.parse.handle(path, data, 1 if not path.endswith(".conf") else 0)
+        except Exception as exc:  # every BitBake failure is data for the comparison
+            result.error = _message(exc, log.messages)
+        else:
+            _read_all(data, result)
+        result.warnings = list(log.messages)
+    return result
+
+
+def _message(exc: BaseException, logged: list[str]) -> str:
+    text = str(exc)
+    if type(exc).__name__ == "BBHandledException" and logged:
+        text = logged[-1]
+    return f"{type(exc).__name__}: {text}"
+
+
+def _read_all(data: Any, result: BBResult) -> None:
+    names = set(data.keys()) | set(data.overridedata)
+    for name in sorted(names):
+        if name.startswith(_INTERNAL):
+            continue
+        if data.getVarFlag(name, "func", False):
+            result.functions.add(name)
+            continue
+        try:
+            value = data.getVar(name)
+        except Exception as exc:  # a read failure is reported per variable, like BitBake
+            result.values[name] = Failed(str(exc), "oe-core's Python library" in str(exc))
+            continue
+        if value is not None:
+            result.values[name] = str(value)
+
+
+def bb_flags(
+    paths: Sequence[str], bbpath: Sequence[str], names: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], str | None]:
+    """Raw flag values after loading (``getVarFlag(name, flag, False)``)."""
+    bb = import_bb()
+    with _captured(), _oe_stubbed(bb):
+        data = bb.data.init()
+        data.setVar("BBPATH", ":".join(bbpath))
+        for path in paths:
+            bb.parse.handle(path, data, 0)
+        out: dict[tuple[str, str], str | None] = {}
+        for name, flag in names:
+            value = data.getVarFlag(name, flag, False)
+            out[(name, flag)] = None if value is None else str(value)
+        return out
