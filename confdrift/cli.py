@@ -184,17 +184,14 @@ def _code_list(values: Sequence[str] | None) -> tuple[str, ...] | None:
 def _check(args: _CheckArgs) -> int:
     from confdrift.config import apply_settings, load_settings
     from confdrift.exitcodes import for_findings
-    from confdrift.suppress import apply_suppressions, load_suppressions
 
     cli = {**args.cli, "select": _code_list(args.select), "ignore": _code_list(args.ignore)}
     settings = load_settings(cli, config=args.config)
     if args.verbose:
         typer.echo(f"confdrift: configuration: {settings.config_file or 'none'}", err=True)
+    # The engine applies settings and suppressions; again here so that the CD901 findings
+    # suppressions produce obey select, ignore and severity like every other rule.
     findings = apply_settings(_engine_check(args.children, settings), settings)
-    files = [*args.children, *(f.location.file for f in findings if f.location)]
-    findings = apply_suppressions(findings, load_suppressions(files))
-    # Again, so that CD901 obeys select, ignore and severity like every other rule.
-    findings = apply_settings(findings, settings)
     if args.fix or args.diff:
         _fix(args, findings)
     _emit(args, findings)
@@ -206,12 +203,10 @@ def _engine_check(children: Sequence[str], settings: Settings) -> list[Finding]:
 
     if len(children) <= _PROGRESS_THRESHOLD or not sys.stderr.isatty():
         return list(engine.check(list(children), settings.parent, settings))
-    from confdrift.report.text import progress
+    from confdrift.report.text import status
 
-    findings: list[Finding] = []
-    for child in progress(children, "Checking"):
-        findings.extend(engine.check([child], settings.parent, settings))
-    return findings
+    with status(f"Checking {len(children)} configurations"):
+        return list(engine.check(list(children), settings.parent, settings))
 
 
 def _emit(args: _CheckArgs, findings: Sequence[Finding]) -> None:

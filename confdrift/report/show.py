@@ -23,13 +23,16 @@ class HistoryEntry(Protocol):
     @property
     def op(self) -> str: ...
     @property
-    def value(self) -> str: ...
+    def value(self) -> str | None: ...
+    @property
+    def flag(self) -> str | None: ...
 
 
 class Resolved(Protocol):
     """The part of ``confdrift.datastore.ResolvedConfig`` that show and explain read."""
 
     def get(self, name: str) -> str | None: ...
+    def get_flag(self, name: str, flag: str, expand: bool = False) -> str | None: ...
     def names(self) -> Iterable[str]: ...
     def history(self, name: str) -> Sequence[HistoryEntry]: ...
     def is_evaluated(self, name: str) -> bool: ...
@@ -42,7 +45,9 @@ class Assignment:
     file: str
     line: int
     op: str
-    value: str
+    #: ``None`` for steps without a value (``unset``, bare ``export``).
+    value: str | None
+    flag: str | None = None
     changed_final: bool = False
 
 
@@ -62,12 +67,18 @@ def collect(resolved: Resolved, names: Sequence[str]) -> list[VariableView]:
     return [_view(resolved, name) for name in chosen]
 
 
-def _view(resolved: Resolved, name: str) -> VariableView:
+def _view(resolved: Resolved, spec: str) -> VariableView:
+    # ``NAME[flag]`` asks for a varflag, as BitBake writes it.
+    name, _, rest = spec.partition("[")
+    flag = rest[:-1] if rest.endswith("]") else None
     history = tuple(
-        Assignment(e.file, e.line, e.op, e.value, bool(getattr(e, "changed_final", False)))
+        Assignment(e.file, e.line, e.op, e.value, e.flag, bool(getattr(e, "changed_final", False)))
         for e in resolved.history(name)
+        if flag is None or e.flag == flag
     )
-    return VariableView(name, resolved.get(name), resolved.is_evaluated(name), history)
+    value = resolved.get(name) if flag is None else resolved.get_flag(name, flag, expand=True)
+    evaluated = resolved.is_evaluated(name)
+    return VariableView(spec if flag is not None else name, value, evaluated, history)
 
 
 def show_json(files: Sequence[str], views: Sequence[VariableView]) -> str:
@@ -77,7 +88,8 @@ def show_json(files: Sequence[str], views: Sequence[VariableView]) -> str:
             "value": v.value,
             "evaluated": v.evaluated,
             "history": [
-                {"file": a.file, "line": a.line, "op": a.op, "value": a.value} for a in v.history
+                {"file": a.file, "line": a.line, "op": a.op, "value": a.value, "flag": a.flag}
+                for a in v.history
             ],
         }
         for v in views
@@ -91,7 +103,7 @@ def show_text(views: Sequence[VariableView], *, with_history: bool) -> str:
     for v in views:
         lines.append(_assignment_line(v))
         if with_history:
-            lines.extend(f'#   {a.file}:{a.line} {a.op} "{a.value}"' for a in v.history)
+            lines.extend(f"#   {a.file}:{a.line} {_step(a)}" for a in v.history)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -109,7 +121,7 @@ def explain_variable(v: VariableView) -> str:
         lines.append("No assignment in the files read.")
     for a in v.history:
         mark = "*" if a.changed_final else " "
-        lines.append(f'{mark} {a.file}:{a.line}  {a.op:<3} "{a.value}"')
+        lines.append(f"{mark} {a.file}:{a.line}  {_step(a)}")
     if any(a.changed_final for a in v.history):
         lines += ["", "* changed the final value"]
     return "\n".join(lines) + "\n"
@@ -125,3 +137,8 @@ def rules_table(rules: Sequence[Rule]) -> str:
     width = max((len(r.name) for r in rules), default=0)
     lines = [f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}" for r in rules]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _step(a: Assignment) -> str:
+    flag = f"[{a.flag}] " if a.flag else ""
+    return flag + (a.op if a.value is None else f'{a.op} "{a.value}"')

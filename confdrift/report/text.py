@@ -8,16 +8,14 @@ Text output may change between versions; use ``--format json`` for machines.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 
 from rich.console import Console
 from rich.text import Text
 
 from confdrift.findings import Finding, Severity, Side
 from confdrift.report import ReportContext, quoted, summary_line
-
-T = TypeVar("T")
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
@@ -96,8 +94,6 @@ def _summary(findings: Sequence[Finding], context: ReportContext) -> Text:
     return Text(text + (checked if context.files else "") + ".", style="bold")
 
 
-def progress(items: Sequence[T], label: str) -> Iterator[T]:
-    """Yield ``items`` while drawing a transient progress bar on stderr."""
-    from rich.progress import track
-
-    yield from track(items, description=label, console=Console(stderr=True), transient=True)
+def status(message: str) -> AbstractContextManager[object]:
+    """A transient spinner on stderr while a long step runs."""
+    return Console(stderr=True).status(message)
