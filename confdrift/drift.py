@@ -14,11 +14,12 @@ The signature rules (CD1xx) read :func:`differences`, computed once per run:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from confdrift import diff
+from confdrift import diff, knowledge
 from confdrift.findings import Severity
 from confdrift.rules.base import BuildView, Context
 
@@ -74,18 +75,21 @@ def differences(ctx: Context) -> list[Drift]:
 def _compute(ctx: Context) -> list[Drift]:
     assert ctx.parent is not None
     child, parent = ctx.child, ctx.parent
-    kb = ctx.knowledge
-    ignored = _ignored(child, parent, kb)
+    ignored = _ignored(child, parent, ctx.knowledge)
     norm_c, norm_p = _normaliser(child), _normaliser(parent)
-    names = sorted((set(child.config.names()) | set(parent.config.names())) - ignored)
-    candidates = [n for n in names if _relevant(n) and
+    names = sorted(set(child.config.names()) | set(parent.config.names()))
+    candidates = [n for n in names if _relevant(n, ignored, ctx.knowledge) and
                   norm_c(child.get(n)) != norm_p(parent.get(n))]
     drifts = [d for d in (_classify(ctx, n) for n in candidates) if d is not None]
     return _fold(ctx, drifts)
 
 
-def _relevant(name: str) -> bool:
-    return not (name in _BOOKKEEPING or name.startswith("_") or "${" in name)
+def _relevant(name: str, ignored: set[str], kb: Any) -> bool:
+    """Worth comparing: not bookkeeping, and not ignored by BitBake — unless the knowledge
+    base knows better (a variable ignored by name that a class hashes through another)."""
+    if name in _BOOKKEEPING or name.startswith("_") or "${" in name:
+        return False
+    return name.split(":")[0] not in ignored or (kb is not None and kb.entry(name) is not None)
 
 
 def _ignored(child: BuildView, parent: BuildView, kb: Any) -> set[str]:
@@ -95,8 +99,8 @@ def _ignored(child: BuildView, parent: BuildView, kb: Any) -> set[str]:
         for name in ("BB_BASEHASH_IGNORE_VARS", "BB_HASHCONFIG_IGNORE_VARS"):
             words.update(view.words(name))
     release = child.release or parent.release
-    if kb is not None and hasattr(kb, "ignore_list"):
-        words.update(kb.ignore_list(release))
+    if kb is not None:
+        words.update(kb.ignore_list(release if release in kb.releases else None))
     return words
 
 
@@ -123,103 +127,75 @@ def _normaliser(view: BuildView) -> Callable[[str | None], str | None]:
 def _classify(ctx: Context, name: str) -> Drift | None:
     assert ctx.parent is not None
     child, parent = ctx.child, ctx.parent
-    entry = _entry(ctx.knowledge, name)
+    entry = ctx.knowledge.entry(name) if ctx.knowledge is not None else None
     if entry is None:
         if _derived(child, parent, name):
             return None
         kind = RECIPE if ":pn-" in name else UNKNOWN
         severity = Severity.WARNING if kind == RECIPE or _user_set(ctx, name) else Severity.INFO
         return Drift(name, kind, severity, scope="recipe" if kind == RECIPE else None)
-    scope = str(getattr(entry, "scope", "") or "")
-    if scope in ("none", "wiring"):
+    if str(entry.scope) in ("none", "wiring"):
         return None
-    compare = str(getattr(entry, "compare", diff.STRING) or diff.STRING)
-    change = diff.describe(compare, child.get(name), parent.get(name))
-    if not change.differs:
+    c, p = child.get(name), parent.get(name)
+    if knowledge.same(entry, c, p) or _through_reported(ctx, name):
         return None
-    return _known(ctx, name, entry, scope, change)
+    return _known(ctx, name, entry, diff.describe(str(entry.compare), c, p))
 
 
-def _known(ctx: Context, name: str, entry: Any, scope: str, change: diff.Change) -> Drift:
+def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
     assert ctx.parent is not None
-    severity = _verdict(ctx, entry, name)
-    impact = _impact(entry)
+    c, p = ctx.child.get(name), ctx.parent.get(name)
+    severity = knowledge.verdict(entry, c, p)
+    scope, impact = str(entry.scope), _impact(entry)
     if change.kind == diff.WORDS:
-        items = tuple(_item_reach(entry, change))
-        return Drift(name, FEATURES, _feature_severity(entry, change, severity), scope, impact,
-                     change, items=items)
+        items = tuple(_item_reach(entry, c, p))
+        return Drift(name, FEATURES, severity, scope, impact, change, items=items)
     if change.kind == diff.LIST:
-        first_c = (ctx.child.words(name) or [None])[0]
-        first_p = (ctx.parent.words(name) or [None])[0]
-        sev = severity if change.first_changed else Severity.INFO
-        return Drift(name, ORDERED, sev, scope, impact, change, first_child=first_c,
-                     first_parent=first_p)
+        return Drift(name, ORDERED, severity, scope, impact, change,
+                     first_child=_first(ctx.child.words(name)),
+                     first_parent=_first(ctx.parent.words(name)))
     return Drift(name, KNOWN, severity, scope, impact, change)
 
 
-def _entry(kb: Any, name: str) -> Any:
-    if kb is None:
-        return None
-    try:
-        return kb.entry(name)
-    except (KeyError, LookupError):
-        return None
-
-
-def _verdict(ctx: Context, entry: Any, name: str) -> Severity:
-    assert ctx.parent is not None
-    kb = ctx.knowledge
-    if kb is not None and hasattr(kb, "verdict"):
-        return Severity(kb.verdict(entry, ctx.child.get(name), ctx.parent.get(name)))
-    return Severity(getattr(entry, "severity", "warning"))
+def _first(words: list[str]) -> str | None:
+    return words[0] if words else None
 
 
 def _impact(entry: Any) -> str | None:
-    measured = getattr(entry, "measured", None)
-    if not measured:
+    shares = [m for m in entry.measured if m.setscene_reusable is not None]
+    if not shares:
         return None
-    first = measured[0] if isinstance(measured, (list, tuple)) else measured
-    share = getattr(first, "setscene_reusable", None)
-    if share is None and isinstance(first, dict):
-        share = first.get("setscene_reusable")
-    label = getattr(first, "variation", None) or (first.get("variation")
-                                                   if isinstance(first, dict) else None)
-    if share is None:
-        return None
-    return f"{share}% of core-image-minimal's setscene tasks reusable (measured: {label})"
+    m = shares[0]
+    return (f"{m.setscene_reusable:g}% of core-image-minimal's setscene tasks reusable "
+            f"(measured, scarthgap: {m.change})")
 
 
-def _item_reach(entry: Any, change: diff.Change) -> Iterable[tuple[str, str, str]]:
-    reach = getattr(entry, "items", None) or {}
-    for side, items in (("child", change.added), ("parent", change.removed)):
-        for item in items:
-            tasks = _tasks_for(reach, item)
-            text = f"tested by {tasks} tasks of core-image-minimal" if tasks is not None \
-                else "reach not measured"
-            yield item, side, text
+def _item_reach(entry: Any, child: str | None, parent: str | None
+                ) -> Iterable[tuple[str, str, str]]:
+    have = set((child or "").split())
+    for reach in knowledge.differing_items(entry, child, parent):
+        side = "child" if reach.name in have else "parent"
+        text = (f"tested by {reach.tasks} tasks of core-image-minimal" if reach.tasks
+                else reach.note or f"{reach.severity.value}")
+        yield reach.name, side, text
 
 
-def _tasks_for(reach: Any, item: str) -> int | None:
-    value = reach.get(item) if isinstance(reach, dict) else None
-    if isinstance(value, int):
-        return value
-    tasks = getattr(value, "tasks", None) if value is not None else None
-    if tasks is None and isinstance(value, dict):
-        tasks = value.get("tasks")
-    return int(tasks) if tasks is not None else None
+_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_\-+./~:]+)\}")
 
 
-def _feature_severity(entry: Any, change: diff.Change, default: Severity) -> Severity:
-    """Error when a differing item is tested widely, warning otherwise."""
-    reach = getattr(entry, "items", None) or {}
-    counts = [_tasks_for(reach, item) for item in (*change.added, *change.removed)]
-    if any(c is not None and c >= _WIDE_ITEM for c in counts):
-        return Severity.ERROR
-    return Severity.WARNING if default is not Severity.INFO else default
-
-
-#: An item tested by this many of core-image-minimal's ~4,000 tasks costs well over 1% reuse.
-_WIDE_ITEM = 20
+def _through_reported(ctx: Context, name: str) -> bool:
+    """Equal text on both sides: the difference comes through a variable reported itself."""
+    assert ctx.parent is not None
+    raw = ctx.child.config.get_unexpanded(name)
+    if raw is None or raw != ctx.parent.config.get_unexpanded(name):
+        return False
+    kb = ctx.knowledge
+    for ref in _REFERENCE.findall(raw):
+        entry = kb.entry(ref)
+        if entry is not None and str(entry.scope) not in ("none", "wiring") and \
+                ctx.child.get(ref) != ctx.parent.get(ref):
+            return True
+    return False
 
 
 def _derived(child: BuildView, parent: BuildView, name: str) -> bool:

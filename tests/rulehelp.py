@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from confdrift.findings import Finding
+from confdrift.history import HistoryEntry
 from confdrift.rules import all_rules
 from confdrift.rules.base import BuildView, Context
-
-
-@dataclass(frozen=True)
-class Entry:
-    file: str
-    line: int
-    op: str = "="
-    value: str = ""
-    flag: str | None = None
-    changed_final: bool = True
 
 
 class DictConfig:
@@ -37,11 +27,11 @@ class DictConfig:
     def names(self) -> list[str]:
         return list(self.values)
 
-    def history(self, name: str) -> Sequence[Any]:
+    def history(self, name: str) -> Sequence[HistoryEntry]:
         if name not in self.values:
             return []
-        return [Entry("conf/local.conf", 1 + sorted(self.values).index(name), "=",
-                      self.values[name])]
+        line = 1 + sorted(self.values).index(name)
+        return [HistoryEntry(name, "conf/local.conf", line, "=", self.values[name], None, True)]
 
 
 def view(values: Mapping[str, str], **kwargs: Any) -> BuildView:

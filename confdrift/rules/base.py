@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity, Side
+from confdrift.history import HistoryEntry
 from confdrift.nodes import ParsedFile
 
 
@@ -20,7 +21,7 @@ class Config(Protocol):
 
     def names(self) -> list[str]: ...
 
-    def history(self, name: str) -> Sequence[Any]: ...
+    def history(self, name: str) -> Sequence[HistoryEntry]: ...
 
 
 @dataclass(frozen=True)
@@ -58,25 +59,22 @@ class BuildView:
     def location(self, name: str) -> Location | None:
         """The file and line of the statement that decided ``name``'s value."""
         entry = _deciding_entry(self.config.history(name))
-        if entry is None:
+        if entry is None or not entry.file or entry.file.startswith("release default") \
+                or entry.line <= 0:
             return None
-        file = str(getattr(entry, "file", "") or "")
-        if not file or file.startswith("release default"):
-            return None
-        return Location(file, int(getattr(entry, "line", 0) or 0))
+        return Location(entry.file, entry.line)
 
     def _default_source(self, name: str, value: str | None) -> str:
         entry = _deciding_entry(self.config.history(name))
-        if entry is not None and getattr(entry, "file", ""):
-            return str(entry.file)
+        if entry is not None and entry.file:
+            return entry.file
         return "not set" if value is None else "default"
 
 
-def _deciding_entry(history: Sequence[Any]) -> Any:
+def _deciding_entry(history: Sequence[HistoryEntry]) -> HistoryEntry | None:
     """The last history step that shaped the final value (ignoring flag operations)."""
-    steps = [h for h in history if getattr(h, "flag", None) in (None, "")]
-    deciding = [h for h in steps if getattr(h, "changed_final", True)]
-    chosen = deciding or steps
+    steps = [h for h in history if not h.flag]
+    chosen = [h for h in steps if h.changed_final] or steps
     return chosen[-1] if chosen else None
 
 
