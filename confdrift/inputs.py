@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from confdrift.errors import InputError
+from confdrift.errors import ConfdriftError, InputError
 from confdrift.kas import KasConfig, is_kas_file, load_kas
+from confdrift.nodes import Kind, Statement
+from confdrift.parse import parse_file
 
 InputKind = Literal["file", "builddir", "kas"]
 
@@ -85,7 +87,10 @@ def _from_conf_file(path: Path) -> BuildInput:
     # build/conf/local.conf sits two levels below TOPDIR; elsewhere the file's directory
     # stands in for it, like BitBake's current-directory default.
     topdir = path.parent.parent if path.parent.name == "conf" else path.parent
-    return BuildInput(kind="file", path=path, topdir=topdir, local_conf=path)
+    machine, distro = _hints(path)
+    return BuildInput(
+        kind="file", path=path, topdir=topdir, local_conf=path, machine=machine, distro=distro
+    )
 
 
 def _from_directory(directory: Path, named: str) -> BuildInput:
@@ -103,16 +108,47 @@ def _build_dir(named: Path, topdir: Path) -> BuildInput:
         candidate = conf / name
         return candidate if candidate.is_file() else None
 
+    local_conf = present("local.conf")
+    machine, distro = _hints(local_conf) if local_conf else (None, None)
     return BuildInput(
         kind="builddir",
         path=named,
         topdir=topdir,
-        local_conf=present("local.conf"),
+        machine=machine,
+        distro=distro,
+        local_conf=local_conf,
         bblayers_conf=present("bblayers.conf"),
         site_conf=present("site.conf"),
         auto_conf=present("auto.conf"),
         toolcfg_conf=present("toolcfg.conf"),
     )
+
+
+def _hints(conf: Path) -> tuple[str | None, str | None]:
+    """MACHINE and DISTRO as this one file sets them, for labels only.
+
+    The resolved values come from the datastore (includes, other conf files, overrides);
+    a value still containing ``${`` is no label, so it is left out.
+    """
+    try:
+        statements = parse_file(conf, recover=True).statements
+    except ConfdriftError:
+        return None, None
+    return _literal(statements, "MACHINE"), _literal(statements, "DISTRO")
+
+
+def _literal(statements: tuple[Statement, ...], name: str) -> str | None:
+    found = [
+        (st.op, st.value or "")
+        for st in statements
+        if st.kind is Kind.ASSIGN and st.name == name and st.flag is None
+    ]
+    strong = [v for op, v in found if op in ("=", ":=")]
+    soft = [v for op, v in found if op == "?="]
+    weak = [v for op, v in found if op == "??="]
+    # The last hard assignment wins; else the first ?=; else the last ??= (BitBake's order).
+    chosen = strong[-1:] or soft[:1] or weak[-1:]
+    return chosen[0] if chosen and "${" not in chosen[0] else None
 
 
 def from_kas(path: Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:

@@ -138,3 +138,25 @@ def test_every_user_corpus_file_is_a_conf_file_input() -> None:
     for path in files:
         build = classify(path)
         assert (build.kind, build.local_conf) == ("file", path.absolute())
+
+
+@pytest.mark.parametrize(
+    ("text", "machine", "distro"),
+    [
+        ('MACHINE ??= "a"\nDISTRO ?= "poky"\n', "a", "poky"),
+        ('MACHINE ??= "a"\nMACHINE ??= "b"\n', "b", None),
+        ('MACHINE ?= "a"\nMACHINE ?= "b"\nMACHINE ??= "c"\n', "a", None),
+        ('MACHINE = "a"\nMACHINE ?= "b"\nMACHINE = "c"\n', "c", None),
+        ('MACHINE = "${X}"\nDISTRO[doc] = "d"\n', None, None),
+        ('MACHINE:pn-x = "a"\n', None, None),
+        ("this is not bitbake\n", None, None),
+    ],
+)
+def test_machine_and_distro_hints(
+    tmp_path: Path, text: str, machine: str | None, distro: str | None
+) -> None:
+    conf = tmp_path / "conf" / "local.conf"
+    conf.parent.mkdir()
+    conf.write_text(text)
+    for build in (classify(conf), classify(tmp_path)):
+        assert (build.machine, build.distro) == (machine, distro)
