@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import math
 import operator
 import re
 import warnings
@@ -545,7 +546,7 @@ def _guard_binop(w: _Walker, op: ast.operator, left: object, right: object) -> N
             _guard_bits(left.bit_length() + right.bit_length())
     elif isinstance(op, ast.Pow) and isinstance(left, int) and isinstance(right, int):
         if right > 0 and abs(left) > 1:
-            _guard_bits(right * left.bit_length())
+            _guard_bits(int(min(right, 1 << 32) * math.log2(abs(left))))
     elif isinstance(op, ast.LShift) and isinstance(left, int) and isinstance(right, int):
         if left != 0 and right > 0:
             _guard_bits(left.bit_length() + right)
@@ -554,8 +555,15 @@ def _guard_binop(w: _Walker, op: ast.operator, left: object, right: object) -> N
 
 
 def _guard_repeat(w: _Walker, seq: object, count: object) -> None:
-    repeats = isinstance(seq, (str, list, tuple)) and isinstance(count, int) and count > 0
-    if repeats and w.measure(seq) * count > MAX_SIZE:  # type: ignore[operator]
+    if not isinstance(count, int) or count <= 0:
+        return
+    if isinstance(seq, str):
+        size = len(seq) * count
+    elif isinstance(seq, (list, tuple)):
+        size = w.measure(seq) * count
+    else:
+        return
+    if size > MAX_SIZE:
         raise _Refused("would produce a value too large to evaluate safely")
 
 
