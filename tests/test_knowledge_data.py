@@ -1,0 +1,173 @@
+"""The knowledge base against its sources: the research doc, the measurements, bitbake.conf.
+
+Each test reads ../shared when it is there and skips cleanly when it is not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from confdrift.findings import Severity
+from confdrift.knowledge import Measurement, Scope, VariableEntry, knowledge, verdict
+
+SHARED = Path(__file__).resolve().parents[1] / "../shared"
+DOC = SHARED / "research/sstate-knowledge.md"
+RESULTS = SHARED / "signature-impact/results.json"
+
+# `NAME` at the start of a backticked token: a BitBake variable (uppercase) or a class.
+_TOKEN = re.compile(r"`([^`]+)`")
+_CONF_LINE = re.compile(r"^([A-Za-z0-9_\-/.]+)((?::[a-z0-9_\-]+)*)\s*(\?\?=|\?=|\+=|=)")
+
+
+def _doc() -> str:
+    if not DOC.is_file():
+        pytest.skip("shared/research/sstate-knowledge.md not available")
+    return DOC.read_text(encoding="utf-8")
+
+
+def _results() -> dict[str, Any]:
+    if not RESULTS.is_file():
+        pytest.skip("shared/signature-impact/results.json not available")
+    data: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
+    return data
+
+
+def _section(text: str, start: str, end: str) -> list[str]:
+    body = text.split(start, 1)[1].split(end, 1)[0]
+    return [line for line in body.splitlines() if line.startswith("| `")]
+
+
+def _names_in_token(token: str) -> list[str]:
+    """Variable (or class) names in one backticked token of a table cell."""
+    inherited = re.match(r'INHERIT \+= "([\w-]+)"', token)
+    if inherited:
+        return [inherited[1]]
+    name = token.split(" ", 1)[0]
+    if name[:1] in ("_", ":") or name.startswith(("VAR", "conf/")):
+        return []  # qualifiers (`_SDK`, `:append`), placeholders and file names
+    head, _, tail = name.partition("/")
+    if tail.isupper():  # `BB_HASHSERVE_USERNAME/PASSWORD`
+        return [head, f"{head.rsplit('_', 1)[0]}_{tail}"]
+    return [name]
+
+
+def _known(name: str) -> bool:
+    kb = knowledge()
+    if name == name.lower():  # a class: INHERIT's per-class reach
+        inherit = kb.entry("INHERIT")
+        return inherit is not None and name in inherit.items
+    if name.endswith("*"):
+        return any(e.name.startswith(name[:-1]) for e in kb.entries())
+    return kb.entry(name) is not None
+
+
+def _table_names(start: str, end: str) -> list[str]:
+    cells = [row.split("|")[1] for row in _section(_doc(), start, end)]
+    return [n for cell in cells for token in _TOKEN.findall(cell) for n in _names_in_token(token)]
+
+
+def test_every_variable_of_the_doc_table_has_an_entry() -> None:
+    names = _table_names("## 1. Variable table", "\n## 2.")
+    assert len(names) > 90, "the §1 table was not parsed"
+    assert [n for n in names if not _known(n)] == []
+
+
+def test_every_variable_the_doc_counts_in_signatures_has_an_entry() -> None:
+    names = _table_names("### 3.2 Which variables", "### 3.3")
+    assert len(names) > 30, "the §3.2 table was not parsed"
+    assert [n for n in names if not _known(n)] == []
+
+
+def _measured(variation: str) -> list[tuple[VariableEntry, Measurement]]:
+    return [(e, m) for e in knowledge().entries() for m in e.measured if m.variation == variation]
+
+
+def _conf_variables(conf: str) -> list[str]:
+    lines = [line.strip() for line in conf.splitlines() if line.strip()]
+    return [m[1] for m in map(_CONF_LINE.match, lines) if m]
+
+
+def _variations() -> list[str]:
+    if not RESULTS.is_file():
+        return ["<results.json absent>"]
+    return sorted(_results()["variations"])
+
+
+@pytest.mark.parametrize("variation", _variations())
+def test_every_measured_variation_is_recorded_with_its_figures(variation: str) -> None:
+    data = _results()["variations"][variation]
+    recorded = _measured(variation)
+    assert recorded, f"no entry records {variation}"
+    for name in _conf_variables(data["conf"]):
+        entry = knowledge().entry(name)
+        assert entry is not None, name
+        assert any(e.name == entry.name for e, _ in recorded), f"{entry.name} lacks {variation}"
+    for _, m in recorded:
+        assert m.setscene_reusable == data.get("setscene_pct_reusable")
+        assert m.tasks_changed == data.get("pct_differ")
+
+
+def _band_allows(reusable: float, severity: Severity) -> bool:
+    """The calibration: how much reuse a severity may describe."""
+    if reusable < 90:
+        return severity is Severity.ERROR
+    if reusable < 99:
+        return severity in (Severity.WARNING, Severity.ERROR)
+    if reusable < 100:
+        return True
+    return severity is Severity.INFO
+
+
+CALIBRATION = [(90.0, Severity.WARNING, True), (89.99, Severity.WARNING, False),
+               (99.0, Severity.INFO, True), (98.99, Severity.INFO, False),
+               (100.0, Severity.WARNING, False), (100.0, Severity.INFO, True),
+               (50.0, Severity.ERROR, True)]
+
+
+@pytest.mark.parametrize(("reusable", "severity", "allowed"), CALIBRATION)
+def test_calibration_bands(reusable: float, severity: Severity, allowed: bool) -> None:
+    assert _band_allows(reusable, severity) is allowed
+
+
+def _all_measurements() -> list[tuple[VariableEntry, Measurement]]:
+    return [(e, m) for e in knowledge().entries() for m in e.measured
+            if m.setscene_reusable is not None]
+
+
+@pytest.mark.parametrize(("entry", "m"), _all_measurements(),
+                         ids=lambda x: x.name if isinstance(x, VariableEntry) else x.variation)
+def test_verdict_fits_the_measured_reuse(entry: VariableEntry, m: Measurement) -> None:
+    assert m.setscene_reusable is not None
+    severity = verdict(entry, m.child, m.parent)
+    assert _band_allows(m.setscene_reusable, severity), (
+        f"{entry.name} {m.variation}: {severity.value} for {m.setscene_reusable}% reusable")
+
+
+@pytest.mark.parametrize("entry", [e for e in knowledge().entries() if e.renamed_from],
+                         ids=lambda e: e.name)
+def test_renames_match_bitbake_conf(entry: VariableEntry) -> None:
+    kb = knowledge()
+    for rename in entry.renamed_from:
+        first = next((r for r in kb.releases if rename.name in kb.release(r).renamed), None)
+        assert first == rename.release, f"{rename.name} first refused in {first}"
+        assert entry.name in kb.release(rename.release).renamed[rename.name]
+
+
+def test_ignored_names_reach_signatures_only_through_a_named_derivation() -> None:
+    # "The evidence wins": an ignored name may have a signature scope only via hashed_via.
+    kb = knowledge()
+    wrong = [e.name for e in kb.entries()
+             if kb.ignored(e.name, "scarthgap") and e.scope not in (Scope.NONE, Scope.WIRING)
+             and not e.hashed_via]
+    assert wrong == []
+
+
+def test_variables_no_signature_reads_are_info() -> None:
+    kb = knowledge()
+    assert [e.name for e in kb.entries()
+            if e.scope is Scope.NONE and e.severity is not Severity.INFO] == []
