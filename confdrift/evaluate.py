@@ -66,6 +66,7 @@ class Evaluator:
 
     def load_file(self, path: str, top: bool = False) -> None:
         parsed = self.parse(path, top)
+        self.warnings.extend(f"{path}:{w.line}: {w.message}" for w in parsed.warnings)
         old = None if top else self.store.get("FILE", expand=False)
         is_inc = not path.endswith(".conf")
         self.files.append(path)

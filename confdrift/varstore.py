@@ -227,7 +227,10 @@ class VarStore:
 
     def unevaluated_reasons(self, name: str) -> frozenset[str]:
         """Why ``name``'s value still holds ``${@...}`` text (empty: fully evaluated)."""
-        self.get(name)
+        try:
+            self.get(name)
+        except ExpansionError:
+            return frozenset()  # the read fails outright: that outcome is known
         return self._cache.get(name, (None, frozenset()))[1]
 
     def get_parsing(self, name: str) -> str | None:
