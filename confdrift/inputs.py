@@ -64,6 +64,8 @@ def classify(path: str | Path, *, environ: Mapping[str, str] | None = None) -> B
     kas's behaviour, leave it out to read the files alone.
     """
     named = Path(path).expanduser().absolute()
+    if not named.exists() and _is_kas_concatenation(str(path)):
+        return from_kas(str(path), environ=environ)
     if not named.exists():
         raise InputError("no such file or directory", str(path))
     if named.is_dir():
@@ -76,6 +78,12 @@ def classify(path: str | Path, *, environ: Mapping[str, str] | None = None) -> B
         "not a BitBake .conf file, a build directory or a kas file (.yml, .yaml, .json)",
         str(path),
     )
+
+
+def _is_kas_concatenation(arg: str) -> bool:
+    # kas accepts "base.yml:extra.yml" and merges the files in that order.
+    parts = [Path(p).expanduser() for p in arg.split(":")]
+    return len(parts) > 1 and all(p.is_file() and _looks_like_kas(p) for p in parts)
 
 
 def _looks_like_kas(path: Path) -> bool:
@@ -151,12 +159,12 @@ def _literal(statements: tuple[Statement, ...], name: str) -> str | None:
     return chosen[0] if chosen and "${" not in chosen[0] else None
 
 
-def from_kas(path: Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
-    """A kas project as a build input: generated texts, layers and hints from the YAML."""
-    config = load_kas(path, environ=environ)
+def from_kas(path: str | Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
+    """A kas project (``a.yml`` or ``a.yml:b.yml``): generated texts, layers and hints."""
+    config = load_kas(path, environ=environ)  # a str may name several files: "a.yml:b.yml"
     return BuildInput(
         kind="kas",
-        path=path,
+        path=config.path,
         topdir=config.build_dir,
         layers=tuple(layer.path for layer in config.layers),
         generated={LOCAL_CONF: config.local_conf, BBLAYERS_CONF: config.bblayers_conf},

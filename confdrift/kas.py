@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,12 @@ class KasConfig:
     bblayers_conf: str = ""
 
     @property
+    def bitbake_env(self) -> dict[str, str]:
+        """``env:`` variables that have a value: kas passes them to BitBake through
+        ``BB_ENV_PASSTHROUGH_ADDITIONS``, so they set BitBake variables of the same name."""
+        return {k: v for k, v in self.env.items() if v is not None}
+
+    @property
     def layers(self) -> tuple[KasLayer, ...]:
         """All layers in the order kas writes them into ``BBLAYERS``."""
         return tuple(sorted((x for r in self.repos for x in r.layers), key=KasLayer.sort_key))
@@ -107,31 +113,50 @@ def is_kas_file(path: Path) -> bool:
 
 
 def load_kas(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     work_dir: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> KasConfig:
     """Read a kas file with its includes; ``work_dir`` defaults to the top repository.
 
-    kas's own default work dir is the current directory; the project's top repository (the
-    git work tree holding the file, else the file's directory) is the usual place people run
-    kas from and keeps the result independent of where confdrift runs.
+    ``path`` may name several files, as a sequence or kas's ``a.yml:b.yml`` string: they
+    are merged in order, like ``kas build a.yml:b.yml``. kas's own default work dir is the
+    current directory; the project's top repository (the git work tree holding the file,
+    else the file's directory) is where people usually run kas, and keeps the result
+    independent of where confdrift runs.
     """
-    top = Path(path).absolute()
+    tops = top_files(path)
     env = dict(environ or {})
-    work = Path(work_dir or env.get("KAS_WORK_DIR") or repo_root(top.parent)).absolute()
-    walk = _Walk(top_repo=_top_repo(top), work_dir=work)
-    merged = _merge_all(walk, top)
+    work = Path(work_dir or env.get("KAS_WORK_DIR") or repo_root(tops[0].parent)).absolute()
+    walk = _Walk(top_repo=_top_repo(tops), work_dir=work)
+    merged = _merge_all(walk, tops)
     build = Path(env.get("KAS_BUILD_DIR") or work / "build").absolute()
-    return _build_config(walk, merged, build, env)
+    return _build_config(walk, tops[0], merged, build, env)
 
 
-def _top_repo(top: Path) -> Path:
+def top_files(path: str | Path | Sequence[str | Path]) -> tuple[Path, ...]:
+    """The files of a kas command line argument (``a.yml:b.yml`` is two), made absolute."""
+    if isinstance(path, str):
+        parts: Sequence[str | Path] = [p for p in path.split(":") if p] or [path]
+    elif isinstance(path, Path):
+        parts = [path]
+    else:
+        parts = path
+    if not parts:
+        raise InputError("no kas file given")
+    return tuple(Path(p).absolute() for p in parts)
+
+
+def _top_repo(tops: tuple[Path, ...]) -> Path:
+    roots = {repo_root(top.parent) for top in tops}
+    if len(roots) > 1:
+        raise InputError(
+            "all concatenated kas files must belong to the same repository", str(tops[-1])
+        )
     # "_source_dir" (written by kas-container into generated files) names the top repo.
-    data = _load_checked(top)
-    source_dir = data.get("_source_dir")
-    return Path(source_dir) if isinstance(source_dir, str) else repo_root(top.parent)
+    source_dir = _load_checked(tops[0]).get("_source_dir")
+    return Path(source_dir) if isinstance(source_dir, str) else roots.pop()
 
 
 def repo_root(directory: Path) -> Path:
@@ -221,8 +246,9 @@ class _Walk:
         return self.cache[path]
 
 
-def _merge_all(walk: _Walk, top: Path) -> dict[str, Any]:
-    _visit(walk, top, walk.top_repo)
+def _merge_all(walk: _Walk, tops: tuple[Path, ...]) -> dict[str, Any]:
+    for top in tops:
+        _visit(walk, top, walk.top_repo)
     merged: dict[str, Any] = {}
     for _, data in walk.files:
         merged = merge(merged, data)
@@ -315,9 +341,8 @@ def merge(dest: Mapping[str, Any], upd: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _build_config(
-    walk: _Walk, data: dict[str, Any], build: Path, env: Mapping[str, str]
+    walk: _Walk, top: Path, data: dict[str, Any], build: Path, env: Mapping[str, str]
 ) -> KasConfig:
-    top = walk.files[-1][0]
     config = KasConfig(
         path=top,
         files=tuple(p for p, _ in walk.files),

@@ -160,3 +160,14 @@ def test_machine_and_distro_hints(
     conf.write_text(text)
     for build in (classify(conf), classify(tmp_path)):
         assert (build.machine, build.distro) == (machine, distro)
+
+
+def test_kas_concatenation_argument(inputs: Path, tmp_path: Path) -> None:
+    extra = inputs / "kas" / "extra.yml"
+    extra.write_text("header:\n  version: 14\nmachine: other\n")
+    build = classify(f"{inputs / 'kas' / 'project.yaml'}:{extra}")
+    assert (build.kind, build.path, build.machine) == (
+        "kas",
+        inputs / "kas" / "project.yaml",
+        "other",
+    )

@@ -7,6 +7,7 @@ cases are the ones kas's own ``tests/test_layers.py`` asserts.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from confdrift.kas import is_kas_file, load_kas, merge
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures" / "kas"
 CORPUS_KAS = REPO / "../shared/corpus/layers/kas"
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
 
 @pytest.fixture
@@ -289,3 +291,30 @@ def test_layer_order_matches_kas_tests(name: str, expected: list[str], tmp_path:
     text = load_kas(work / name, work_dir=work).bblayers_conf
     base = "${TOPDIR}/.."
     assert [p.removeprefix(base).lstrip("/") for p in _layer_paths(text)] == expected
+
+
+@pytest.mark.parametrize("form", ["string", "sequence"])
+def test_concatenated_files_merge_in_order(kasdir: Path, form: str) -> None:
+    base, extra = (
+        kasdir / "include" / "kas" / "base.yml",
+        kasdir / "include" / "kas" / "machine.yml",
+    )
+    arg: str | list[Path] = f"{base}:{extra}" if form == "string" else [base, extra]
+    config = load_kas(arg)
+    assert [p.name for p in config.files] == ["base.yml", "machine.yml"]
+    assert (config.path, config.machine, config.version) == (base, "genericarm64", 16)
+
+
+@needs_git
+def test_concatenated_files_from_two_repositories_are_refused(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        subprocess.run(["git", "init", "-q", str(tmp_path / name)], check=True)
+        (tmp_path / name / "k.yml").write_text("header:\n  version: 14\n")
+    with pytest.raises(InputError, match="same repository"):
+        load_kas(f"{tmp_path / 'a' / 'k.yml'}:{tmp_path / 'b' / 'k.yml'}")
+
+
+def test_bitbake_env_keeps_only_values(kasdir: Path) -> None:
+    config = load_kas(kasdir / "include" / "main.yml")
+    assert config.bitbake_env == {"SSTATE_MIRROR_URL": "http://default"}
