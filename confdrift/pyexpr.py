@@ -749,7 +749,9 @@ def _conditional(
 
 
 def _oe_boolean(value: object) -> bool:
-    """oe.types.boolean: like to_boolean, but also 't'/'f', and None is an error."""
+    """oe.types.boolean: like to_boolean, but also 't'/'f'; None (an unset variable) is false."""
+    if value is None:
+        return False
     if isinstance(value, bool):
         return value
     if not isinstance(value, str):

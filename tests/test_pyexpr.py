@@ -89,6 +89,8 @@ IDIOMS = [
     ("oe.utils.conditional('UNSET', None, 'a', 'b', d)", "a"),
     ("oe.utils.vartrue('YES', 'on', 'off', d)", "on"),
     ("oe.utils.vartrue('T', 'on', 'off', d)", "on"),
+    # oe.types.boolean treats None as false since oe-core 3048e9fa0d (2018)
+    ("oe.utils.vartrue('UNSET', 'on', 'off', d)", "off"),
     ("oe.utils.ifelse(MACHINE == 'qemux86-64', 'q', 'r')", "q"),
     ("oe.utils.ifelse('')", "False"),
     # the datastore
@@ -157,8 +159,6 @@ ERRORS = [
     ("int('x')", "ValueError", "invalid literal for int() with base 10: 'x'"),
     ("bb.utils.to_boolean('maybe')", "ValueError", "Invalid value for to_boolean: maybe"),
     ("bb.utils.to_boolean(['x'])", "AttributeError", "'list' object has no attribute 'lower'"),
-    ("oe.utils.vartrue('UNSET', 'a', 'b', d)", "TypeError",
-     "boolean accepts a string, not '<class 'NoneType'>'"),
     ("oe.utils.vartrue('MACHINE', 'a', 'b', d)", "ValueError",
      "Invalid boolean value 'qemux86-64'"),
     ("bb.utils.contains('F', [5], 'a', 'b', d) + 1", "TypeError", "can only concatenate str"),
