@@ -109,14 +109,13 @@ def _from_directory(directory: Path, named: str) -> BuildInput:
     raise InputError("not a build directory: no conf/local.conf (nor local.conf) in it", named)
 
 
+def _present(path: Path) -> Path | None:
+    return path if path.is_file() else None
+
+
 def _build_dir(named: Path, topdir: Path) -> BuildInput:
     conf = topdir / "conf" if named == topdir else named
-
-    def present(name: str) -> Path | None:
-        candidate = conf / name
-        return candidate if candidate.is_file() else None
-
-    local_conf = present("local.conf")
+    local_conf = _present(conf / "local.conf")
     machine, distro = _hints(local_conf) if local_conf else (None, None)
     return BuildInput(
         kind="builddir",
@@ -125,10 +124,10 @@ def _build_dir(named: Path, topdir: Path) -> BuildInput:
         machine=machine,
         distro=distro,
         local_conf=local_conf,
-        bblayers_conf=present("bblayers.conf"),
-        site_conf=present("site.conf"),
-        auto_conf=present("auto.conf"),
-        toolcfg_conf=present("toolcfg.conf"),
+        bblayers_conf=_present(conf / "bblayers.conf"),
+        site_conf=_present(conf / "site.conf"),
+        auto_conf=_present(conf / "auto.conf"),
+        toolcfg_conf=_present(conf / "toolcfg.conf"),
     )
 
 
@@ -162,10 +161,15 @@ def _literal(statements: tuple[Statement, ...], name: str) -> str | None:
 def from_kas(path: str | Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
     """A kas project (``a.yml`` or ``a.yml:b.yml``): generated texts, layers and hints."""
     config = load_kas(path, environ=environ)  # a str may name several files: "a.yml:b.yml"
+    conf = config.build_dir / "conf"
     return BuildInput(
         kind="kas",
         path=config.path,
         topdir=config.build_dir,
+        # kas writes only local.conf and bblayers.conf; BitBake still reads these if present.
+        site_conf=_present(conf / "site.conf"),
+        auto_conf=_present(conf / "auto.conf"),
+        toolcfg_conf=_present(conf / "toolcfg.conf"),
         layers=tuple(layer.path for layer in config.layers),
         generated={LOCAL_CONF: config.local_conf, BBLAYERS_CONF: config.bblayers_conf},
         machine=config.machine,

@@ -171,3 +171,12 @@ def test_kas_concatenation_argument(inputs: Path, tmp_path: Path) -> None:
         inputs / "kas" / "project.yaml",
         "other",
     )
+
+
+def test_kas_build_dir_site_conf_is_still_read(inputs: Path) -> None:
+    conf = inputs / "kas" / "build" / "conf"
+    conf.mkdir(parents=True)
+    (conf / "site.conf").write_text('DL_DIR ?= "/srv/dl"\n')
+    (conf / "local.conf").write_text("# stale: kas rewrites it\n")
+    build = classify(inputs / "kas" / "project.yaml")
+    assert build.conf_files == (conf / "site.conf",)
