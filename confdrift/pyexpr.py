@@ -187,6 +187,7 @@ _SCANNED_SUFFIXES = (".getVar", ".appendVar", ".prependVar", "oe.utils.condition
 _SCANNED_FLAG_SUFFIXES = (".getVarFlag", ".appendVarFlag", ".prependVarFlag")
 _SCANNED_CONTAINS = ("bb.utils.contains", "base_contains")
 _SCANNED_CONTAINS_ANY = ("bb.utils.contains_any", "bb.utils.filter")
+_SCANNED_EXEC = ("bb.build.exec_func", "bb.build.exec_task")
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -215,18 +216,28 @@ def _scan_call(node: ast.Call) -> list[object]:
     name = _dotted(node.func) or ""
     contains = name in _SCANNED_CONTAINS or name in _SCANNED_CONTAINS_ANY
     flags = name.endswith(_SCANNED_FLAG_SUFFIXES)
-    if not (contains or flags or (name and name.endswith(_SCANNED_SUFFIXES))):
+    tracked = contains or flags or (bool(name) and name.endswith(_SCANNED_SUFFIXES))
+    other = name.endswith(".expand") or name in _SCANNED_EXEC
+    if not (tracked or other):
         return []
-    args = node.args
-    first = args[0] if args else None
-    if first is None:
+    if not node.args:
         raise PyExprError("IndexError", "list index out of range")
+    first = node.args[0]
     if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
         return []
-    if (contains or flags) and len(args) < 2:
+    if name.endswith(".expand") and "${@" in first.value:
+        # The scan expands this text in an empty datastore, running its Python.
+        raise _Refused(f"calls {name}() on inline Python, {_NOT_EVALUATED}")
+    if other:
+        return []
+    return _scan_second_argument(name, node.args, contains or flags)
+
+
+def _scan_second_argument(name: str, args: list[ast.expr], needed: bool) -> list[object]:
+    if needed and len(args) < 2:
         raise PyExprError("IndexError", "list index out of range")
-    second = args[1] if contains else None
-    if not isinstance(second, ast.Constant):
+    second = args[1] if needed else None
+    if not isinstance(second, ast.Constant) or name.endswith(_SCANNED_FLAG_SUFFIXES):
         return []
     if name in _SCANNED_CONTAINS:
         return [second.value]

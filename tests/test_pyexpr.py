@@ -171,6 +171,11 @@ ERRORS = [
     ("d.getVar(var='F')", "IndexError", "list index out of range"),
     ("'x' if True else d.getVarFlag('F')", "IndexError", "list index out of range"),
     ("'x' if True else bb.utils.contains('F')", "IndexError", "list index out of range"),
+    ("'x' if True else bb.build.exec_func()", "IndexError", "list index out of range"),
+    ("'x' if True else oe.utils.conditional()", "IndexError", "list index out of range"),
+    ("'x' if True else bb.utils.filter('F', 3, d)", "AttributeError",
+     "'int' object has no attribute 'split'"),
+    ("'x' if True else base_contains('F', 3)", "TypeError", "intern() argument must be str"),
     ("bb.utils.contains('F', 'a', 'b', d)", "TypeError", ""),
     ("MACHINE()", "TypeError", "'str' object is not callable"),
     ("1 < 'a'", "TypeError", "'<' not supported between instances of 'int' and 'str'"),
@@ -221,6 +226,7 @@ REFUSED = [
     ("(x := 1)", "assignment"),
     ("[*F]", "unpacking"),
     ("d.getVar('F', noweakdefault=True)", "noweakdefault"),
+    ("'x' if True else d.expand('${@1/0}')", "calls d.expand() on inline Python"),
 ]
 
 
