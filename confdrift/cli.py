@@ -143,10 +143,11 @@ def check(
         typer.Option(metavar="FILE", help="Use this configuration file instead of searching."),
     ] = None,
     fix: Annotated[
-        bool, typer.Option("--fix", help="Rewrite the child to match the parent.")
+        bool,
+        typer.Option("--fix", help="Rewrite drifting assignments in the child; keeps FILE.orig."),
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Print the --fix changes as a diff.")
+        bool, typer.Option("--diff", help="Print what --fix would change, instead of the report.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
     debug: Annotated[
@@ -192,8 +193,11 @@ def _check(args: _CheckArgs) -> int:
     # The engine applies settings and suppressions; again here so that the CD901 findings
     # suppressions produce obey select, ignore and severity like every other rule.
     findings = apply_settings(_engine_check(args.children, settings), settings)
-    if args.fix or args.diff:
-        _fix(args, findings)
+    if args.diff:
+        _write(_fix_diff(args.children, findings), args.output)
+        return for_findings(findings, settings.fail_on)
+    if args.fix:
+        findings = _fix(args.children, findings)
     _emit(args, findings)
     return for_findings(findings, settings.fail_on)
 
@@ -245,8 +249,54 @@ def _width() -> int:
     return max(60, shutil.get_terminal_size((100, 24)).columns)
 
 
-def _fix(args: _CheckArgs, findings: Sequence[Finding]) -> None:
-    raise UsageError("--fix and --diff are not available yet")
+def _fixes_by_child(
+    children: Sequence[str], findings: Sequence[Finding]
+) -> dict[Path, list[Finding]]:
+    from confdrift.fix import fixable
+
+    wanted = {Path(c).resolve(): Path(c) for c in children}
+    grouped: dict[Path, list[Finding]] = {path: [] for path in wanted.values()}
+    for f in findings:
+        where = Path(f.location.file).resolve() if f.location else None
+        if where in wanted and f.fix and f.variable and fixable(f.variable, f.fix):
+            grouped[wanted[where]].append(f)
+    return {path: group for path, group in grouped.items() if group}
+
+
+def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:
+    from confdrift.fix import apply_fixes
+
+    try:
+        before = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read for --fix: {exc}", str(path)) from exc
+    pairs = [(f.variable or "", f.fix or "") for f in group]
+    return before, apply_fixes(before, pairs, str(path))
+
+
+def _fix(children: Sequence[str], findings: Sequence[Finding]) -> list[Finding]:
+    """Rewrite the children; the findings that remain are the ones --fix could not fix."""
+    from confdrift.atomic import write_atomic
+
+    fixed: set[int] = set()
+    for path, group in _fixes_by_child(children, findings).items():
+        before, after = _fixed_text(path, group)
+        if after != before:
+            saved = write_atomic(path, after, backup=True)
+            typer.echo(f"confdrift: fixed {len(group)} in {path} (backup: {saved})", err=True)
+        fixed.update(id(f) for f in group)
+    return [f for f in findings if id(f) not in fixed]
+
+
+def _fix_diff(children: Sequence[str], findings: Sequence[Finding]) -> str:
+    import difflib
+
+    chunks: list[str] = []
+    for path, group in _fixes_by_child(children, findings).items():
+        before, after = _fixed_text(path, group)
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        chunks.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+    return "".join(chunks)
 
 
 class ShowFormat(str, Enum):

@@ -263,3 +263,47 @@ def test_importing_the_cli_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     for heavy in ("rich", "deepdiff", "lark"):
         assert f"'{heavy}'" not in out.stdout
+
+
+FIXABLE = Finding(
+    "CD101",
+    "package-classes-drift",
+    Severity.ERROR,
+    "differs",
+    Location("local.conf", 1),
+    "PACKAGE_CLASSES",
+    fix='PACKAGE_CLASSES = "package_ipk"',
+)
+
+
+def test_fix_rewrites_the_child_keeps_a_backup_and_reports_the_rest(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = workdir / "local.conf"
+    child.write_bytes(b'PACKAGE_CLASSES = "package_rpm"\r\n# note\r\n')
+    fake_engine(monkeypatch, returning(FIXABLE, WARNING))
+    result = runner.invoke(app, ["check", "local.conf", "--fix", "-f", "json"])
+    assert child.read_bytes() == b'PACKAGE_CLASSES = "package_ipk"\r\n# note\r\n'
+    assert (
+        workdir / "local.conf.orig"
+    ).read_bytes() == b'PACKAGE_CLASSES = "package_rpm"\r\n# note\r\n'
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["CD102"]
+    assert result.exit_code == 0
+
+
+def test_diff_prints_the_change_and_writes_nothing(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = workdir / "local.conf"
+    child.write_text('PACKAGE_CLASSES = "package_rpm"\n')
+    fake_engine(monkeypatch, returning(FIXABLE))
+    result = runner.invoke(app, ["check", "local.conf", "--diff"])
+    assert result.stdout.splitlines() == [
+        "--- a/local.conf",
+        "+++ b/local.conf",
+        "@@ -1 +1 @@",
+        '-PACKAGE_CLASSES = "package_rpm"',
+        '+PACKAGE_CLASSES = "package_ipk"',
+    ]
+    assert child.read_text() == 'PACKAGE_CLASSES = "package_rpm"\n'
+    assert result.exit_code == 1

@@ -1,0 +1,83 @@
+"""``confdrift check --fix``: rewrite a child's assignments to the parent's values.
+
+Each fix is ``(variable, line)`` where ``line`` is the exact assignment a rule proposes
+(``PACKAGE_CLASSES = "package_ipk"``). The child's last plain top-level assignment of that
+variable is replaced in place; without one, the line is appended under a comment header.
+Every other byte, and the file's line-ending style, is kept; a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from confdrift.errors import UsageError
+from confdrift.nodes import Kind, Statement
+
+HEADER = "# Added by confdrift --fix: match the parent build's signatures"
+#: Operators whose statement sets the whole value; editing ``+=`` or ``:append`` in place
+#: would change what the other assignments contribute.
+_SETTERS = frozenset({"=", ":=", "?=", "??="})
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def fixable(variable: str, line: str) -> bool:
+    """Whether ``line`` is a single assignment of ``variable`` that --fix can write."""
+    statement = _parse_fix(line)
+    return statement is not None and _target(statement) == variable
+
+
+def apply_fixes(text: str, fixes: Sequence[tuple[str, str]], filename: str = "<fix>") -> str:
+    """``text`` with every fix applied (see the module docstring)."""
+    lines = _LINE.findall(text)
+    eol = "\r\n" if "\r\n" in text else "\n"
+    appended: list[str] = []
+    for variable, line in fixes:
+        if not fixable(variable, line):
+            raise UsageError(f"not an assignment of {variable}: {line!r}")
+        span = _last_setter(lines, variable, filename)
+        if span is None:
+            appended.append(line)
+        else:
+            _replace(lines, span, line, eol)
+    return "".join(lines) + _appendix(lines, appended, eol)
+
+
+def _parse_fix(line: str) -> Statement | None:
+    from confdrift.errors import ParseError
+    from confdrift.parse import parse_text
+
+    try:
+        statements = parse_text(line + "\n", "local.conf").statements
+    except ParseError:
+        return None
+    if len(statements) != 1 or statements[0].kind is not Kind.ASSIGN:
+        return None
+    return statements[0]
+
+
+def _target(statement: Statement) -> str:
+    return f"{statement.name}[{statement.flag}]" if statement.flag else str(statement.name)
+
+
+def _last_setter(lines: list[str], variable: str, filename: str) -> tuple[int, int] | None:
+    from confdrift.parse import parse_text
+
+    statements = parse_text("".join(lines), filename).statements
+    mine = [s for s in statements if s.kind is Kind.ASSIGN and _target(s) == variable]
+    if not mine or mine[-1].op not in _SETTERS:
+        return None
+    return mine[-1].span.line, mine[-1].span.end_line
+
+
+def _replace(lines: list[str], span: tuple[int, int], line: str, eol: str) -> None:
+    first, last = span
+    ending = eol if lines[last - 1].endswith("\n") else ""
+    lines[first - 1 : last] = [line + ending]
+
+
+def _appendix(lines: list[str], appended: list[str], eol: str) -> str:
+    if not appended:
+        return ""
+    lead = eol if lines and not lines[-1].endswith("\n") else ""
+    return lead + eol.join([HEADER, *appended]) + eol
