@@ -89,6 +89,9 @@ def _relevant(name: str, ignored: set[str], kb: Any) -> bool:
     base knows better (a variable ignored by name that a class hashes through another)."""
     if name in _BOOKKEEPING or name.startswith("_") or "${" in name:
         return False
+    if ":" in name and ":pn-" not in name:
+        # An override variant counts through the variable it overrides, where it is active.
+        return False
     return name.split(":")[0] not in ignored or (kb is not None and kb.entry(name) is not None)
 
 
@@ -137,7 +140,12 @@ def _classify(ctx: Context, name: str) -> Drift | None:
     if str(entry.scope) in ("none", "wiring"):
         return None
     c, p = child.get(name), parent.get(name)
-    if knowledge.same(entry, c, p) or _through_reported(ctx, name):
+    if knowledge.same(entry, c, p):
+        return None
+    if str(entry.compare) == diff.WORDS:
+        if _through_reported(ctx, name):
+            return None
+    elif _derived(child, parent, name):
         return None
     return _known(ctx, name, entry, diff.describe(str(entry.compare), c, p))
 
@@ -213,19 +221,32 @@ def _sets(view: BuildView, name: str) -> bool:
 
 
 def _fold(ctx: Context, drifts: list[Drift]) -> list[Drift]:
-    """Fold differences set by a selected configuration file into the selecting variable."""
-    roots = [d for d in drifts if _user_set(ctx, d.name) and d.kind != UNKNOWN]
+    """Fold differences that a selected configuration file sets into the selecting variable.
+
+    A root is a difference the users' own files make. Another difference belongs to a root
+    when the file that decided it is named by the root's value (``conf/machine/qemuarm64.conf``
+    for MACHINE) or, failing that, is read by one side only (the machine's tune files): it
+    then goes to the most severe root.
+    """
+    assert ctx.parent is not None
+    roots = sorted((d for d in drifts if _user_set(ctx, d.name) and d.kind != UNKNOWN),
+                   key=lambda d: (-d.severity.rank, d.name))
     if not roots:
         return drifts
-    keep: list[Drift] = []
+    exclusive = set(_files(ctx.child)) ^ set(_files(ctx.parent))
     folded: dict[str, list[str]] = {d.name: [] for d in roots}
+    keep: list[Drift] = []
     for d in drifts:
-        owner = None if d in roots else _owner(ctx, d.name, roots)
+        owner = None if d in roots else _owner(ctx, d.name, roots, exclusive)
         if owner is None:
             keep.append(d)
         else:
             folded[owner].append(d.name)
     return [_with_folded(d, folded.get(d.name, ())) for d in keep]
+
+
+def _files(view: BuildView) -> tuple[str, ...]:
+    return tuple(getattr(view.config, "files", ()))
 
 
 def _with_folded(d: Drift, names: Iterable[str]) -> Drift:
@@ -236,15 +257,16 @@ def _with_folded(d: Drift, names: Iterable[str]) -> Drift:
                  d.first_child, d.first_parent)
 
 
-def _owner(ctx: Context, name: str, roots: list[Drift]) -> str | None:
-    """The root whose value names the file that decided ``name`` on either side."""
+def _owner(ctx: Context, name: str, roots: list[Drift], exclusive: set[str]) -> str | None:
     assert ctx.parent is not None
-    files = [_deciding_file(view, name) for view in (ctx.child, ctx.parent)]
+    views = (ctx.child, ctx.parent)
+    deciding = [_deciding_file(view, name) for view in views]
     for root in roots:
-        values = {v for view in (ctx.child, ctx.parent) for v in view.words(root.name)}
-        if any(f and _names_file(v, f) for v in values for f in files):
+        values = {v for view in views for v in view.words(root.name)}
+        if any(f and _names_file(v, f) for v in values for f in deciding):
             return root.name
-    return None
+    touched = {h.file for view in views for h in view.config.history(name) if not h.flag}
+    return roots[0].name if touched & exclusive else None
 
 
 def _names_file(value: str, path: str) -> bool:
@@ -254,10 +276,4 @@ def _names_file(value: str, path: str) -> bool:
 
 def _deciding_file(view: BuildView, name: str) -> str | None:
     location = view.location(name)
-    if location is not None:
-        return location.file
-    source = view.side(name).source
-    return source.split(",")[-1].strip().split(":")[0] if source else None
-
-
-
+    return location.file if location is not None else None

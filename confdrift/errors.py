@@ -20,12 +20,17 @@ class ConfdriftError(Exception):
         filename: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        *,
+        reason: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.filename = filename
         self.line = line
         self.column = column
+        #: A short, stable class of the problem (``trailing-comment``, ``old-override-syntax``…)
+        #: for the rules that report it; ``None`` for a plain syntax error.
+        self.reason = reason
 
     def location(self) -> str:
         """``file:line:column`` as far as it is known ('' when nothing is)."""
