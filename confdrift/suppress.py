@@ -73,15 +73,13 @@ def load_suppressions(paths: Iterable[str]) -> tuple[Suppression, ...]:
 
 
 def read_comments(path: str) -> tuple[Comment, ...]:
-    """The file's comments, from the parser when it can read the file."""
+    """The file's comments, from the parser (recovering past lines BitBake would reject)."""
+    from confdrift.parse import parse_file
+
     try:
-        from confdrift.parse import parse_file
-    except ImportError:  # the parser is not there yet in this tree
-        return _scan_comments(path)
-    try:
-        return tuple(parse_file(path).comments)
+        return tuple(parse_file(path, recover=True).comments)
     except ConfdriftError:
-        # A file BitBake would refuse still has comments a user may rely on.
+        # Unreadable as BitBake text at all (binary, too large): scan for '#' lines instead.
         return _scan_comments(path)
 
 

@@ -120,3 +120,11 @@ def test_load_suppressions_reads_files_and_matches_by_real_path(tmp_path: Path) 
     assert len(sups) == 5
     relative_spelling = str(tmp_path / "conf" / ".." / "conf" / "local.conf")
     assert apply_suppressions([finding("CD101", 3, file=relative_spelling)], sups[:1]) == []
+
+
+def test_a_file_with_a_syntax_error_still_has_its_suppressions(tmp_path: Path) -> None:
+    conf = tmp_path / "local.conf"
+    conf.write_text(
+        'A = "1" # trailing comments are an error\n# confdrift: ignore[CD101]\nB = "2"\n'
+    )
+    assert load_suppressions([str(conf)]) == (Suppression(str(conf), 2, 3, ("CD101",)),)
