@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from confdrift import history
-from confdrift.errors import InputError
+from confdrift.errors import ExpansionError, InputError
 from confdrift.evaluate import Evaluator
 from confdrift.history import FinalState, HistoryEntry, Step
 from confdrift.includes import MissingInclude
@@ -95,7 +95,13 @@ class ResolvedConfig:
     def names(self) -> list[str]:
         """Every variable that has a value, sorted (override variants included by name)."""
         candidates = set(self._store.records) | set(self._store.variants)
-        return sorted(n for n in candidates if self._store.get(n, expand=False) is not None)
+        return sorted(n for n in candidates if self._has_value(n))
+
+    def _has_value(self, name: str) -> bool:
+        try:
+            return self._store.get(name, expand=False) is not None
+        except ExpansionError:
+            return True  # it has text; reading it fails (a variant referring back, say)
 
     def is_evaluated(self, name: str) -> bool:
         """False when the value still holds ``${@...}`` text confdrift could not evaluate."""

@@ -137,7 +137,7 @@ class Evaluator:
             current = self._current(key, flag)
             return (raw, True) if current is None else (current, False)
         if op == ":=":
-            return self.store.expand(raw, f"{key}[:=]"), True
+            return self.store.expand_in_copy(raw, f"{key}[:=]"), True
         if op in _ARITHMETIC:
             return _ARITHMETIC[op](self._current(key, flag) or "", raw), True
         return raw, True
@@ -233,9 +233,18 @@ class Evaluator:
     # --- includes -----------------------------------------------------------------------
 
     def include(self, st: Statement, filename: str) -> None:
-        rest = self.store.expand(_directive_rest(st))
+        rest, unknown = self.store.expand_checked(_directive_rest(st))
         parent = self.store.expand(filename)
         line = st.span.end_line
+        if unknown:
+            # BitBake would evaluate the path; confdrift cannot, so it cannot follow it.
+            self.warnings.append(
+                f"{filename}:{line}: {st.kind.value} not followed: {rest!r} "
+                f"needs inline Python confdrift does not evaluate"
+            )
+            reason = "path needs inline Python confdrift does not evaluate"
+            self.missing.append(includes.MissingInclude(parent, line, rest, (), reason))
+            return
         if st.kind is Kind.INCLUDE_ALL:
             for entry in (self.store.get("BBPATH") or "").split(":"):
                 for name in self.store.expand(os.path.join(entry, rest)).split():

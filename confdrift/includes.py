@@ -27,6 +27,8 @@ class MissingInclude:
     name: str
     #: The directories searched, in order.
     searched: tuple[str, ...] = ()
+    #: Why it was skipped: ``"not found"``, or the path needs inline Python confdrift skips.
+    reason: str = "not found"
 
 
 def check_readable_kind(name: str) -> None:

@@ -180,22 +180,24 @@ class VarStore:
             return []
         # Reads made while computing see no overrides; BitBake's guard makes a re-entry
         # here harmless, so the cycle check starts afresh too.
-        saved_stack, self._stack = self._stack, []
         self._computing_overrides = True
         self._overrides = []
         try:
-            first = (self.get("OVERRIDES") or "").split(":")
+            current = self._overrides_read()
         finally:
             self._computing_overrides = False
-            self._stack = saved_stack
-        self._overrides = first
-        self._cache.clear()
-        if self._overrides_read() != first:
-            self._overrides = None
-            raise ExpansionError(
-                "Overrides could not be expanded into a stable state after 5 iterations"
-            )
-        return first
+        # Iterate to a fixpoint: each round reads OVERRIDES under the previous round's list.
+        for _ in range(5):
+            self._overrides = current
+            self._cache.clear()
+            new = self._overrides_read()
+            if new == current:
+                return current
+            current = new
+        self._overrides = None
+        raise ExpansionError(
+            "Overrides could not be expanded into a stable state after 5 iterations"
+        )
 
     def _overrides_read(self) -> list[str]:
         saved_stack, self._stack = self._stack, []
@@ -252,6 +254,25 @@ class VarStore:
     def expand(self, text: str, variable: str | None = None) -> str:
         """Expand free text (``:=`` values, include paths) against the current state."""
         return self._expand(text, variable)
+
+    def expand_in_copy(self, text: str, variable: str) -> str:
+        """Expand like ``:=`` does: BitBake expands in a copy of the datastore, so an
+        override list computed on the way is not kept by the original."""
+        saved = self._overrides
+        try:
+            return self._expand(text, variable)
+        finally:
+            self._overrides = saved
+            self._cache.clear()
+
+    def expand_checked(self, text: str) -> tuple[str, frozenset[str]]:
+        """:meth:`expand`, plus why the result still holds unevaluated ``${@...}`` text."""
+        reasons: set[str] = set()
+        self._unevaluated.append(reasons)
+        try:
+            return self._expand(text, None), frozenset(reasons)
+        finally:
+            self._unevaluated.pop()
 
     def _enter(self, name: str) -> None:
         if name in self._stack:

@@ -123,3 +123,57 @@ def bb_flags(
             value = data.getVarFlag(name, flag, False)
             out[(name, flag)] = None if value is None else str(value)
         return out
+
+
+@dataclass
+class Comparison:
+    """confdrift against BitBake for one load."""
+
+    agree: int = 0
+    #: Values confdrift left unevaluated, or BitBake could only compute with oe-core's library.
+    unevaluated: int = 0
+    diffs: list[str] = field(default_factory=list)
+    bb_error: str | None = None
+    cd_error: str | None = None
+
+    @property
+    def outcome_differs(self) -> bool:
+        return (self.bb_error is None) != (self.cd_error is None)
+
+
+def compare(paths: Sequence[str], bbpath: Sequence[str]) -> Comparison:
+    """Load with both and compare every variable either side has (values or both failing)."""
+    from confdrift.datastore import load
+    from confdrift.errors import ConfdriftError
+
+    out = Comparison()
+    oracle = bb_load(paths, bbpath)
+    out.bb_error = oracle.error
+    try:
+        config = load(list(paths), bbpath=bbpath)
+    except ConfdriftError as exc:
+        out.cd_error = str(exc)
+        return out
+    if oracle.error:
+        return out
+    for name in sorted(set(oracle.values) | set(config.names())):
+        if name.startswith(_INTERNAL) or name in oracle.functions:
+            continue
+        _compare_one(name, oracle.values.get(name), config, out)
+    return out
+
+
+def _compare_one(name: str, expected: str | Failed | None, config: Any, out: Comparison) -> None:
+    from confdrift.errors import ConfdriftError
+
+    try:
+        value: str | Failed | None = config.get(name)
+        evaluated = config.is_evaluated(name)
+    except ConfdriftError as exc:
+        value, evaluated = Failed(str(exc)), True
+    if not evaluated or (isinstance(expected, Failed) and expected.needs_oe):
+        out.unevaluated += 1
+    elif (isinstance(expected, Failed) and isinstance(value, Failed)) or expected == value:
+        out.agree += 1
+    else:
+        out.diffs.append(f"{name}: bitbake {expected!r} confdrift {value!r}")

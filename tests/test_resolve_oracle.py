@@ -1,0 +1,148 @@
+"""confdrift's resolver against BitBake's own datastore (the ``bb`` library, 2.19).
+
+Three sources of input: every BitBake file of the shared corpus loaded on its own, a table
+of edge cases in the spirit of BitBake's own ``bb/tests/data.py`` and ``parse.py`` (our own
+programs, compared live), and Hypothesis-generated programs. Values confdrift leaves
+unevaluated (inline Python outside pyexpr's subset, or needing oe-core's library) are
+counted and reported, never compared; on everything else agreement must be total.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bb_datastore import Comparison, compare
+from hypothesis import HealthCheck, given, settings
+from strategies_resolve import program
+
+CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus"
+OE_CORE_META = CORPUS / "layers/openembedded-core/meta"
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".conf", ".inc") and p.is_file())
+
+
+def corpus_bbpath(path: Path) -> list[str]:
+    """The file's layer (or build) root, ``conf/..``, then oe-core so shared includes resolve."""
+    text = str(path)
+    root = text[: text.rindex("/conf/")] if "/conf/" in text else str(path.parent)
+    return [root, str(OE_CORE_META)]
+
+
+def test_corpus_agrees_with_bitbake() -> None:
+    files = corpus_files()
+    if not files:
+        pytest.skip("../shared/corpus is not available")
+    total, outcome_diffs, diffs = Comparison(), [], []
+    for path in files:
+        result = compare([str(path)], corpus_bbpath(path))
+        total.agree += result.agree
+        total.unevaluated += result.unevaluated
+        diffs += [f"{path.relative_to(CORPUS)}: {d}" for d in result.diffs]
+        if result.outcome_differs and not _needs_oe(result):
+            outcome_diffs.append(
+                f"{path.relative_to(CORPUS)}: {result.bb_error} / {result.cd_error}"
+            )
+    print(
+        f"\ncorpus: {len(files)} files, {total.agree} values agree, "
+        f"{total.unevaluated} not evaluated (counted, not compared)"
+    )
+    assert not outcome_diffs, outcome_diffs[:10]
+    assert not diffs, diffs[:20]
+    assert total.agree > 100_000
+
+
+def _needs_oe(result: Comparison) -> bool:
+    """BitBake failed only because the bare oracle lacks oe-core's Python library."""
+    return result.cd_error is None and "oe-core's Python library" in (result.bb_error or "")
+
+
+EDGE_CASES = {
+    "direct-reference": 'B = "b"\nA = "${B}"\n',
+    "indirect-and-another": 'C = "c"\nB = "${C} ${C}"\nA = "x${B}y${C}"\n',
+    "undefined-stays": 'A = "${NOPE} and ${NOPE}"\n',
+    "value-containing-reference-text": 'B = "${"\nA = "${B}C}"\n',
+    "double-reference": 'B = "1"\nA = "${B}${B}"\n',
+    "direct-recursion": 'A = "${A}"\n',
+    "indirect-recursion": 'A = "${B}"\nB = "${C}"\nC = "${A}"\n',
+    "python-dict": "A = \"${@{'k': 'v'}['k']}\"\n",
+    "python-unexpanded-multi": "A = \"${@'${NOPE}'} ${@'x'}\"\n",
+    "python-after-reference": 'B = "3"\nA = "${@int(\'${B}\') + 1}"\n',
+    "python-getvar": 'B = "v"\nA = "${@d.getVar(\'B\')}"\n',
+    "python-syntax-error": 'A = "${@5 +}"\n',
+    "python-runtime-error": 'A = "${@1 // 0}"\n',
+    "incomplete-quotes": 'A = "${@\'x}"\n',
+    "deep-nesting": 'D = "d"\nC = "D"\nB = "C"\nA = "${${${B}}}"\n',
+    "append-prepend-cleared-by-unset": 'A = "1"\nA:append = "2"\nA:prepend = "0"\nunset A\nA = "x"\n',
+    "remove-inactive-override": 'OVERRIDES = "a"\nA = "1 2"\nA:remove:b = "1"\n',
+    "remove-expansion-items": 'R = "b c"\nA = "a b c d"\nA:remove = "${R} d"\n',
+    "remove-preserves-whitespace": 'A = " a  b\tc "\nA:remove = "b"\n',
+    "remove-empty": 'A = "a"\nA:remove = ""\n',
+    "remove-doubleref": 'A = "a b"\nA:remove = "a"\nA:remove = "a"\n',
+    "override-unset": 'OVERRIDES = "a"\nA = "0"\nA:a = "1"\nunset A\n',
+    "combined-overrides": 'OVERRIDES = "a:b:c"\nA = "0"\nA:c:a = "ca"\nA:b = "b"\n',
+    "underscore-override": 'OVERRIDES = "foo_bar"\nA = "0"\nA:foo_bar = "1"\n',
+    "append-and-override": 'OVERRIDES = "o"\nA = "x"\nA:o = "y"\nA:append:o = "+"\nA:o:append = "!"\n',
+    "append-unused-override": 'OVERRIDES = "o"\nA = "x"\nA:append:p = "+"\n',
+    "override-of-override-variable": 'OVERRIDES = "a:b"\nA:a = "1"\nA:a:b = "2"\n',
+    "overrides-from-variable": 'M = "m"\nOVERRIDES = "${M}"\nA = "0"\nA:m = "1"\nM = "n"\n',
+    "overrides-unset-input": 'M = "m"\nOVERRIDES = "${M}"\nA = "0"\nA:m = "1"\nB := "${A}"\nunset M\n',
+    "unstable-overrides": 'OVERRIDES = "a"\nOVERRIDES:a = "a:b"\nA:b = "1"\n',
+    "flags-and-weak-flag-defaults": 'A[f] ??= "w"\nA[g] ??= "w"\nA[g] = "s"\nA[h] = "1"\nunset A[h]\n',
+    "export-then-assign": 'export A\nA ?= "1"\n',
+    "weak-default-and-append": 'A ??= "w"\nA:append = " a"\nB ??= "w"\nB .= "d"\n',
+    "immediate-self": 'A = "a"\nA := "${A} b"\nA:append = " c"\n',
+    "odd-operator": 'A = "a"\nA:append .= "b"\nA:remove ?= "a"\n',
+    "file-variable": 'A := "${FILE}"\nB = "${FILE}"\n',
+    "default-of-append-name": 'A:append ??= "x"\nA = "a"\n',
+}
+
+
+@pytest.mark.parametrize("text", list(EDGE_CASES.values()), ids=list(EDGE_CASES))
+def test_edge_cases_match_bitbake(tmp_path: Path, text: str) -> None:
+    (tmp_path / "t.conf").write_text(text, encoding="utf-8")
+    result = compare([str(tmp_path / "t.conf")], [str(tmp_path)])
+    assert (result.bb_error is None) == (result.cd_error is None), result
+    assert not result.diffs
+
+
+INCLUDE_CASES = {
+    "include-and-require": {
+        "t.conf": "include a.conf\nrequire b.inc\n",
+        "a.conf": 'A = "a"\n',
+        "b.inc": 'B = "${A}b"\n',
+    },
+    "include-missing-then-value": {"t.conf": 'include no.conf\nA = "1"\n'},
+    "require-missing": {"t.conf": "require no.conf\n"},
+    "include-cycle": {"t.conf": "include a.conf\n", "a.conf": "include t.conf\n"},
+    "include-expanded-name": {"t.conf": 'N = "a"\ninclude ${N}.conf\n', "a.conf": 'A = "x"\n'},
+    "require-nothing": {"t.conf": "require ${@''}\nA = \"1\"\n"},
+    "file-restored": {"t.conf": 'include a.conf\nB := "${FILE}"\n', "a.conf": 'A := "${FILE}"\n'},
+}
+
+
+@pytest.mark.parametrize("files", list(INCLUDE_CASES.values()), ids=list(INCLUDE_CASES))
+def test_include_cases_match_bitbake(tmp_path: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = compare([str(tmp_path / "t.conf")], [str(tmp_path)])
+    assert (result.bb_error is None) == (result.cd_error is None), result
+    assert not result.diffs
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(files=program())
+def test_generated_programs_match_bitbake(tmp_path: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = compare([str(tmp_path / "t.conf")], [str(tmp_path)])
+    assert (result.bb_error is None) == (result.cd_error is None), (files, result)
+    assert not result.diffs, (files, result.diffs)
