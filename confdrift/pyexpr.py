@@ -26,7 +26,8 @@ MAX_NODES = 2_000
 MAX_DEPTH = 100
 MAX_SIZE = 1 << 20  # characters a produced value may take once turned into text
 MAX_INT_BITS = 4_096
-WORK_BUDGET = 4_000_000  # elements visited by size checks, so checks cannot be the attack
+MAX_ITEMS = 100_000  # elements in one list, tuple or dict
+WORK_BUDGET = 500_000  # container elements visited and text built (per 16 chars), per evaluation
 
 GetVar = Callable[[str, bool], "str | None"]
 GetFlag = Callable[[str, str, bool], "str | None"]
@@ -111,7 +112,6 @@ class _Method:
     name: str
 
 
-_OPAQUE = (_Datastore, _Module, _Foreign, _Function, _Method)
 _DATA = (str, int, float, type(None), list, tuple, dict)
 _NOT_EVALUATED = "which confdrift does not evaluate"
 
@@ -277,6 +277,7 @@ class _Walker:
         self.getvar = getvar
         self.getflag = getflag
         self.budget = WORK_BUDGET
+        self.sizes: dict[int, tuple[object, int]] = {}
 
     def eval(self, node: ast.expr) -> object:
         handler = _HANDLERS.get(type(node))
@@ -287,32 +288,58 @@ class _Walker:
     # size accounting
 
     def measure(self, value: object) -> int:
-        """An upper-bound-ish text size of ``value``; refuses past MAX_SIZE."""
-        total = 0
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            self.budget -= 1
-            total += _own_size(item)
-            if isinstance(item, (list, tuple)):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                stack.extend(item.keys())
-                stack.extend(item.values())
-            if total > MAX_SIZE or self.budget < 0:
-                raise _Refused("would produce a value too large to evaluate safely")
+        """An upper bound of the text size of ``value``; refuses past MAX_SIZE."""
+        size = self.size(value)
+        if size > MAX_SIZE:
+            raise _Refused("would produce a value too large to evaluate safely")
+        return size
+
+    def size(self, value: object) -> int:
+        """Containers are remembered: repetition shares them, and sharing must stay cheap.
+
+        Recursion is bounded: values nest no deeper than the (limited) expression tree.
+        """
+        if not isinstance(value, (list, tuple, dict)):
+            return _own_size(value)
+        known = self.sizes.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        self.charge(len(items))
+        nested = [item for item in items if isinstance(item, (list, tuple, dict))]
+        total = 2 + _flat_items_size(items, len(nested))
+        total += sum(self.size(item) for item in nested)
+        self.sizes[id(value)] = (value, total)
         return total
+
+    def charge(self, items: int) -> None:
+        """Count container elements visited, so size checks themselves stay cheap."""
+        if items > MAX_ITEMS:
+            raise _Refused("would handle too many items to evaluate safely")
+        self.spend(items)
+
+    def spend(self, units: int) -> None:
+        """Every value is bounded, but many of them could still add up to minutes."""
+        self.budget -= units
+        if self.budget < 0:
+            raise _Refused("would take too much work to evaluate safely")
 
     def checked(self, value: object) -> object:
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             raise _Refused("would produce an integer too large to evaluate safely")
         self.measure(value)
+        if isinstance(value, str):
+            self.spend(len(value) // 16)
         return value
 
     def text(self, value: object) -> str:
         """``str(value)`` as BitBake substitutes it."""
-        self.measure(_data(value))
-        return str(value)
+        return self.convert(value, str)
+
+    def convert(self, value: object, to_text: Callable[[object], str]) -> str:
+        """``to_text(value)`` (str, repr, ascii) once its cost is known to be bounded."""
+        self.spend(self.measure(_data(value)) // 2)
+        return to_text(value)
 
     def truth(self, value: object) -> bool:
         return bool(_data(value))
@@ -338,6 +365,16 @@ class _Walker:
         except Unevaluable as exc:
             raise _Refused(f"reads {name}[{flag}], whose value confdrift could not "
                            f"evaluate ({exc.reason})") from None
+
+
+def _flat_items_size(items: list[object] | tuple[object, ...], nested: int) -> int:
+    """The size of the non-container items, counted in bulk (lists of words are common)."""
+    texts = [item for item in items if type(item) is str]
+    ints = [item for item in items if type(item) is int]
+    others = len(items) - len(texts) - len(ints) - nested  # floats, bools, None
+    text_size = sum(map(len, texts)) + 2 * len(texts)
+    int_size = sum(map(int.bit_length, ints)) // 3 + 2 * len(ints)
+    return text_size + int_size + 24 * others
 
 
 def _own_size(item: object) -> int:
@@ -681,10 +718,8 @@ def _h_joinedstr(w: _Walker, node: ast.JoinedStr) -> object:
 
 
 def _formatted(w: _Walker, part: ast.FormattedValue) -> str:
-    value = _data(w.eval(part.value))
-    w.measure(value)
     conversions: dict[int, Callable[[object], str]] = {-1: str, 115: str, 114: repr, 97: ascii}
-    return conversions[part.conversion](value)
+    return w.convert(w.eval(part.value), conversions[part.conversion])
 
 
 # --- the library functions confdrift knows (their documented semantics) -----------------
@@ -813,8 +848,7 @@ def _str(w: _Walker, object: object = "") -> object:  # the name str() itself us
 
 
 def _repr(w: _Walker, obj: object) -> object:
-    w.measure(_data(obj))
-    return repr(obj)
+    return w.convert(obj, repr)
 
 
 def _bool(w: _Walker, x: object = False) -> object:
