@@ -249,54 +249,19 @@ def _width() -> int:
     return max(60, shutil.get_terminal_size((100, 24)).columns)
 
 
-def _fixes_by_child(
-    children: Sequence[str], findings: Sequence[Finding]
-) -> dict[Path, list[Finding]]:
-    from confdrift.fix import fixable
-
-    wanted = {Path(c).resolve(): Path(c) for c in children}
-    grouped: dict[Path, list[Finding]] = {path: [] for path in wanted.values()}
-    for f in findings:
-        where = Path(f.location.file).resolve() if f.location else None
-        if where in wanted and f.fix and f.variable and fixable(f.variable, f.fix):
-            grouped[wanted[where]].append(f)
-    return {path: group for path, group in grouped.items() if group}
-
-
-def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:
-    from confdrift.fix import apply_fixes
-
-    try:
-        before = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read for --fix: {exc}", str(path)) from exc
-    pairs = [(f.variable or "", f.fix or "") for f in group]
-    return before, apply_fixes(before, pairs, str(path))
-
-
 def _fix(children: Sequence[str], findings: Sequence[Finding]) -> list[Finding]:
-    """Rewrite the children; the findings that remain are the ones --fix could not fix."""
-    from confdrift.atomic import write_atomic
+    from confdrift.fix import fix_files
 
-    fixed: set[int] = set()
-    for path, group in _fixes_by_child(children, findings).items():
-        before, after = _fixed_text(path, group)
-        if after != before:
-            saved = write_atomic(path, after, backup=True)
-            typer.echo(f"confdrift: fixed {len(group)} in {path} (backup: {saved})", err=True)
-        fixed.update(id(f) for f in group)
-    return [f for f in findings if id(f) not in fixed]
+    remaining, written = fix_files(children, findings)
+    for path, count, backup in written:
+        typer.echo(f"confdrift: fixed {count} in {path} (backup: {backup})", err=True)
+    return remaining
 
 
 def _fix_diff(children: Sequence[str], findings: Sequence[Finding]) -> str:
-    import difflib
+    from confdrift.fix import diff_files
 
-    chunks: list[str] = []
-    for path, group in _fixes_by_child(children, findings).items():
-        before, after = _fixed_text(path, group)
-        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-        chunks.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
-    return "".join(chunks)
+    return diff_files(children, findings)
 
 
 class ShowFormat(str, Enum):

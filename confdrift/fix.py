@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from confdrift.errors import UsageError
+from confdrift.findings import Finding
 from confdrift.nodes import Kind, Statement
 
 HEADER = "# Added by confdrift --fix: match the parent build's signatures"
@@ -81,3 +83,54 @@ def _appendix(lines: list[str], appended: list[str], eol: str) -> str:
         return ""
     lead = eol if lines and not lines[-1].endswith("\n") else ""
     return lead + eol.join([HEADER, *appended]) + eol
+
+
+def fix_files(
+    children: Sequence[str], findings: Sequence[Finding]
+) -> tuple[list[Finding], list[tuple[Path, int, Path | None]]]:
+    """Apply the fixable findings to their child files (each kept as ``FILE.orig``).
+
+    Returns the findings left unfixed and, per rewritten file, ``(path, fixes, backup)``.
+    """
+    from confdrift.atomic import write_atomic
+
+    fixed: set[int] = set()
+    written = []
+    for path, group in _plan(children, findings).items():
+        before, after = _fixed_text(path, group)
+        if after != before:
+            written.append((path, len(group), write_atomic(path, after, backup=True)))
+        fixed.update(id(f) for f in group)
+    return [f for f in findings if id(f) not in fixed], written
+
+
+def diff_files(children: Sequence[str], findings: Sequence[Finding]) -> str:
+    """What :func:`fix_files` would change, as a unified diff."""
+    import difflib
+
+    chunks: list[str] = []
+    for path, group in _plan(children, findings).items():
+        before, after = _fixed_text(path, group)
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        chunks.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+    return "".join(chunks)
+
+
+def _plan(children: Sequence[str], findings: Sequence[Finding]) -> dict[Path, list[Finding]]:
+    # Only the children named on the command line are edited, never an included file.
+    wanted = {Path(c).resolve(): Path(c) for c in children}
+    grouped: dict[Path, list[Finding]] = {path: [] for path in wanted.values()}
+    for f in findings:
+        where = Path(f.location.file).resolve() if f.location else None
+        if where in wanted and f.fix and f.variable and fixable(f.variable, f.fix):
+            grouped[wanted[where]].append(f)
+    return {path: group for path, group in grouped.items() if group}
+
+
+def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:
+    try:
+        before = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read for --fix: {exc}", str(path)) from exc
+    pairs = [(f.variable or "", f.fix or "") for f in group]
+    return before, apply_fixes(before, pairs, str(path))
