@@ -13,8 +13,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from confdrift import diagnose
@@ -136,21 +134,49 @@ class _Context:
 
 
 @cache
-def _parser() -> Lark:
+def _parser(reader: str) -> Lark:
+    """The parser for one reader, built once per process.
+
+    One parser per start rule: a parser with both would merge LALR states, and its
+    contextual lexer would then see recipe keywords (``inherit``) in .conf files.
+    """
     from lark import Lark
 
-    return Lark(_grammar_text(), parser="lalr", lexer="contextual",
-                start=["conf_file", "recipe_file"])
+    return Lark(_grammar_text(), parser="lalr", lexer="contextual", start=f"{reader}_file")
 
 
+@cache
 def _grammar_text() -> str:
+    from importlib import resources
+
     try:
         source = resources.files("confdrift.grammar").joinpath("bitbake_conf.lark")
         return source.read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         # Running from a source tree where the grammar package is not installed.
+        from pathlib import Path
+
         local = Path(__file__).resolve().parents[1] / "grammar" / "bitbake_conf.lark"
         return local.read_text("utf-8")
+
+
+# The pieces of the ASSIGNMENT terminal, as the grammar file defines them.
+_PIECE = re.compile(r"^(_[A-Z_]+): /(.*)/([a-z]*)$", re.MULTILINE)
+
+
+@cache
+def _assignment_pattern(empty_name_allowed: bool) -> re.Pattern[str]:
+    """The grammar's ASSIGNMENT terminal with a group per piece, to split a matched token.
+
+    Before BitBake 2.12 the name needed one character: ``*?`` becomes ``+?``.
+    """
+    pieces = {name: f"(?{flags}:{body})" if flags else body
+              for name, body, flags in _PIECE.findall(_grammar_text())}
+    name = pieces["_VAR_NAME"] if empty_name_allowed else pieces["_VAR_NAME"].replace("*?", "+?")
+    return re.compile(
+        f"(?P<exp>{pieces['_EXPORT_PREFIX']})?(?P<var>{name})(?P<flag>{pieces['_VAR_FLAG']})?"
+        f"(?P<op>{pieces['_OPERATOR']})(?P<value>{pieces['_QUOTED_VALUE']})\n"
+    )
 
 
 def _block(block: Block) -> tuple[Statement, ...]:
@@ -194,7 +220,7 @@ class _Run:
             out[id(line)] = self._checked(line, tree)
         return len(logical)
 
-    def _checked(self, line: LogicalLine, tree: Tree[Token]) -> tuple[Statement, ...]:
+    def _checked(self, line: LogicalLine, tree: Tree[Token] | Token) -> tuple[Statement, ...]:
         try:
             return (_Statements(self.ctx, line, self.warnings).build(tree),)
         except _Unparsed:
@@ -229,9 +255,9 @@ class _Run:
         self.errors.append(err)
 
 
-def _parse_chunk(chunk: list[LogicalLine], reader: str) -> list[Tree[Token]]:
+def _parse_chunk(chunk: list[LogicalLine], reader: str) -> list[Tree[Token] | Token]:
     document = "\n".join(line.text for line in chunk) + "\n"
-    tree = _parser().parse(document, start=f"{reader}_file")
+    tree = _parser(reader).parse(document)
     return tree.children  # type: ignore[return-value]
 
 
@@ -258,13 +284,13 @@ class _Statements:
         self.warnings = warnings
         self.base = 0
 
-    def build(self, tree: Tree[Token]) -> Statement:
+    def build(self, tree: Tree[Token] | Token) -> Statement:
+        if isinstance(tree, str):  # an ASSIGNMENT token (a Token is a str)
+            return self._assignment(tree)
         children = cast("list[Token]", tree.children)
         tokens = {tok.type: tok for tok in children}
         # No whitespace is ignored by the grammar, so the first token starts the line.
         self.base = children[0].start_pos or 0
-        if tree.data == "assignment":
-            return self._assignment(tokens)
         if tree.data in ("export", "unset"):
             return self._bare(str(tree.data), tokens)
         return self._directive(str(tree.data), tokens["ARGS"])
@@ -282,46 +308,33 @@ class _Statements:
         end_line, end_column = self.line.position(end - 1)
         return Span(line, column, end_line, end_column)
 
-    def _assignment(self, tokens: dict[str, Token]) -> Statement:
-        name, op, exported = self._name_op(tokens)
-        flag = self._flag(tokens.get("FLAG"))
-        value = tokens["VALUE"]
-        start = value.start_pos - self.base + 1  # type: ignore[operator]
-        stop = value.end_pos - self.base - 1  # type: ignore[operator]
-        self._warn_assignment(name, op, tokens["OP"])
-        return Statement(Kind.ASSIGN, self._span(), name=name, flag=flag, op=op,
-                         value=str(value)[1:-1], value_span=self._value_span(start, stop),
-                         exported=exported, text=self.line.text)
-
-    def _name_op(self, tokens: dict[str, Token]) -> tuple[str, str, bool]:
-        name = str(tokens.get("NAME", ""))
-        op_token = tokens["OP"]
-        op, exported = op_token.strip(), "EXPORT" in tokens
-        if name:
-            return name, op, exported
-        if self.ctx.dialect.empty_name_error:
+    def _assignment(self, token: str) -> Statement:
+        m = _assignment_pattern(self.ctx.dialect.empty_name_error).match(token)
+        if m is None:  # only older dialects, whose names needed a character
+            raise _Unparsed
+        if not m["var"]:
             diag = diagnose.empty_name(self.line.text)
             raise ParseError(diag.message, self.ctx.filename, self.line.last_line, 1)
-        # Before 2.12 the name needed one character: `+= "x"` set a variable named `+`
-        # and `export = "x"` one named `export`.
-        if "FLAG" not in tokens and op in ("+=", ".=", ":=") and not op_token[0].isspace():
-            return op[0], "=", exported
-        if "FLAG" not in tokens and exported:
-            return "export", op, False
-        raise _Unparsed
+        name, op = m["var"], m["op"].strip()
+        flag = self._flag(m["flag"])
+        self._warn_assignment(name, op, m["op"])
+        return Statement(Kind.ASSIGN, self._span(), name=name, flag=flag, op=op,
+                         value=m["value"][1:-1],
+                         value_span=self._value_span(m.start("value") + 1, m.end("value") - 1),
+                         exported=m["exp"] is not None, text=self.line.text)
 
-    def _flag(self, token: Token | None) -> str | None:
-        if token is None:
+    def _flag(self, bracketed: str | None) -> str | None:
+        if bracketed is None:
             return None
-        flag = str(token)[1:-1]
+        flag = bracketed[1:-1]
         allowed = self.ctx.dialect.flag_chars
         if not re.fullmatch(rf"[a-zA-Z0-9\-_+.][{allowed}]*", flag):
             raise _Unparsed
         return flag
 
-    def _warn_assignment(self, name: str, op: str, op_token: Token) -> None:
+    def _warn_assignment(self, name: str, op: str, spaced_op: str) -> None:
         line = self.line.last_line
-        spaced = op_token[0].isspace() and op_token[-1].isspace()
+        spaced = spaced_op[0].isspace() and spaced_op[-1].isspace()
         if self.ctx.dialect.whitespace_warning and not spaced:
             self.warnings.append(ParseWarning(
                 f"no whitespace around the assignment operator (BitBake: has a lack of "
@@ -348,8 +361,11 @@ class _Statements:
 
     def _directive(self, kind: str, args: Token) -> Statement:
         raw = str(args)
-        words = self._arguments(kind, raw)
         start = args.start_pos - self.base  # type: ignore[operator]
+        if kind in _TASK:
+            # BitBake keeps only what precedes a '#': value and args hold that part.
+            raw = self._task_list(kind)
+        words = self._arguments(kind, raw)
         return Statement(_KIND[kind], self._span(), value=raw,
                          value_span=self._value_span(start, start + len(raw)),
                          args=words, text=self.line.text)
@@ -364,11 +380,10 @@ class _Statements:
         if kind == "addfragments":
             pattern = _ADDFRAGMENTS.get(ctx.dialect.addfragments_args)
             return _groups(pattern.match(text) if pattern else None)
-        if kind in _TASK:
-            return self._tasks(kind, text)
         return tuple(raw.split())
 
-    def _tasks(self, kind: str, text: str) -> tuple[str, ...]:
+    def _task_list(self, kind: str) -> str:
+        text = self.line.text
         match = _TASK[kind].match(text)
         if match is None:
             raise _Unparsed
@@ -379,7 +394,7 @@ class _Statements:
                         f"task name {word!r} contains a keyword ({', '.join(_SETVAR_KEYWORDS)}) "
                         "which BitBake does not support; rename the task", self.ctx.filename,
                         self.line.last_line, 1)
-        return tuple(match.group(1).split())
+        return match.group(1)
 
 
 def _groups(match: re.Match[str] | None) -> tuple[str, ...]:

@@ -1,0 +1,91 @@
+"""Benchmark: confdrift's parser against BitBake's own readers on the shared corpus.
+
+Run:  python bench/bench_parse.py [CORPUS_DIR]      (default: ../shared/corpus)
+
+Prints the time to read every .conf/.inc/.sample file with
+  * BitBake's reader (ConfHandler / BBHandler, statements built but not evaluated),
+  * confdrift cold (parse_file, cache disabled),
+  * confdrift cached (parse_file, warm cache in a temporary directory),
+and the ratios to BitBake, plus the cost of ``import confdrift.parse`` in a fresh
+interpreter. Targets: cold <= 2x BitBake, cached <= 0.2x, import < 100 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import oracle  # noqa: E402  (tests/oracle.py: BitBake's readers, not evaluated)
+
+from confdrift.errors import ParseError  # noqa: E402
+from confdrift.parse import base_config_for, parse_file  # noqa: E402
+
+SUFFIXES = (".conf", ".inc", ".sample")
+ROUNDS = 5
+
+
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+
+
+def best_of(rounds: int, job: Callable[[], None]) -> float:
+    """The fastest of ``rounds`` runs: the least disturbed by other load on the machine."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bitbake_all(files: list[Path]) -> None:
+    for path in files:
+        oracle.read(path, base_config=base_config_for(str(path)))
+
+
+def confdrift_all(files: list[Path]) -> None:
+    for path in files:
+        try:
+            parse_file(path)
+        except ParseError:
+            pass
+
+
+def import_time() -> float:
+    code = "import time; t = time.perf_counter(); import confdrift.parse; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(5)]
+    return min(runs)
+
+
+def main() -> None:
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent.parent / "shared" / "corpus"
+    files = corpus_files(root)
+    if not files or not oracle.bb_available():
+        sys.exit(f"need corpus files under {root} and BitBake's bb library")
+    confdrift_all(files[:1])  # build the grammar once, as any run does
+    bitbake = best_of(ROUNDS, lambda: bitbake_all(files))
+    os.environ["CONFDRIFT_NO_CACHE"] = "1"
+    cold = best_of(ROUNDS, lambda: confdrift_all(files))
+    del os.environ["CONFDRIFT_NO_CACHE"]
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["CONFDRIFT_CACHE_DIR"] = tmp
+        confdrift_all(files)  # fill the cache
+        cached = best_of(ROUNDS, lambda: confdrift_all(files))
+    print(f"files: {len(files)} under {root}")
+    print(f"BitBake reader : {bitbake * 1000:8.1f} ms")
+    print(f"confdrift cold : {cold * 1000:8.1f} ms   ratio {cold / bitbake:.2f}x  (target <= 2x)")
+    print(f"confdrift cache: {cached * 1000:8.1f} ms   ratio {cached / bitbake:.2f}x  (target <= 0.2x)")
+    print(f"import confdrift.parse: {import_time() * 1000:.1f} ms  (target < 100 ms)")
+
+
+if __name__ == "__main__":
+    main()
