@@ -307,3 +307,44 @@ def test_diff_prints_the_change_and_writes_nothing(
     ]
     assert child.read_text() == 'PACKAGE_CLASSES = "package_rpm"\n'
     assert result.exit_code == 1
+
+
+SHOWN = 'MACHINE ?= "qemuarm"\nMACHINE = "qemux86-64"\nSRC_URI[sha256sum] = "ab[c]"\nunset X\n'
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--var", "MACHINE"],
+            'MACHINE = "qemux86-64"\n#   {f}:1 ?= "qemuarm"\n#   {f}:2 = "qemux86-64"\n',
+        ),
+        (
+            ["--var", "SRC_URI[sha256sum]"],
+            'SRC_URI[sha256sum] = "ab[c]"\n#   {f}:3 [sha256sum] = "ab[c]"\n',
+        ),
+        (["--var", "NOPE"], "# NOPE is not set\n"),
+    ],
+)
+def test_show_text(workdir: Path, args: list[str], expected: str) -> None:
+    (workdir / "local.conf").write_text(SHOWN)
+    result = runner.invoke(app, ["show", "local.conf", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected.format(f=workdir / "local.conf")
+
+
+def test_show_everything_is_sorted_assignments(workdir: Path) -> None:
+    (workdir / "local.conf").write_text(SHOWN)
+    lines = runner.invoke(app, ["show", "local.conf"]).stdout.splitlines()
+    assert 'MACHINE = "qemux86-64"' in lines
+    assert lines == sorted(lines)
+
+
+def test_explain_a_variable_marks_the_steps_that_count(workdir: Path) -> None:
+    (workdir / "local.conf").write_text('A = "1"\nA = "2"\nA:append = " 3"\n')
+    result = runner.invoke(app, ["explain", "A", "local.conf"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == 'A = "2 3"'
+    f = workdir / "local.conf"
+    assert lines[2:5] == [f'  {f}:1  = "1"', f'* {f}:2  = "2"', f'* {f}:3  :append " 3"']

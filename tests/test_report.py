@@ -76,7 +76,9 @@ def test_github_one_annotation_per_finding_and_a_summary() -> None:
     findings = [finding(line=n) for n in range(1, 13)]
     lines = render(OutputFormat.GITHUB, findings, context=CONTEXT).splitlines()
     assert sum(line.startswith("::error file=conf/local.conf,") for line in lines) == 12
-    assert lines[-1] == "confdrift: 12 findings: 12 errors, 0 warnings, 0 info"
+    assert lines[-1].startswith("confdrift: 12 findings: 12 errors, 0 warnings, 0 info (GitHub")
+    ten = render(OutputFormat.GITHUB, findings[:10], context=CONTEXT).splitlines()
+    assert ten[-1] == "confdrift: 10 findings: 10 errors, 0 warnings, 0 info"
 
 
 @pytest.mark.parametrize(

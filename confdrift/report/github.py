@@ -11,16 +11,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from confdrift.findings import Finding, Severity
-from confdrift.report import ReportContext, details, relative_path, summary_line
+from confdrift.report import ReportContext, counts, details, relative_path, summary_line
 
+_SHOWN_PER_LEVEL = 10
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def render(findings: Sequence[Finding], *, context: ReportContext) -> str:
     """Workflow commands for ``findings`` and a closing summary line."""
     lines = [_annotation(f, context) for f in findings]
-    lines.append(f"confdrift: {summary_line(findings)}")
+    lines.append(f"confdrift: {summary_line(findings)}{_truncation_note(findings)}")
     return "\n".join(lines) + "\n"
+
+
+def _truncation_note(findings: Sequence[Finding]) -> str:
+    if max(counts(findings).values(), default=0) <= _SHOWN_PER_LEVEL:
+        return ""
+    return (
+        f" (GitHub shows only {_SHOWN_PER_LEVEL} annotations of each level per step;"
+        " use --format text or sarif to see them all)"
+    )
 
 
 def escape_data(text: str) -> str:
