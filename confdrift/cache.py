@@ -17,12 +17,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from confdrift import limits
 from confdrift.dialect import GRAMMAR_VERSION
 from confdrift.errors import InputError, ParseError
 from confdrift.nodes import Comment, Kind, ParsedFile, ParseWarning, Span, Statement
-
-#: Refuse files larger than this: no BitBake configuration file comes close.
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def read_source(name: str) -> bytes:
@@ -38,8 +36,8 @@ def read_source(name: str) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         # FIFOs, sockets and devices could block or never end: refuse before opening.
         raise InputError("not a regular file (a FIFO, socket or device?)", name)
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", name)
+    if info.st_size > limits.active().max_file_size:
+        raise limits.exceeded(f"file is {info.st_size} bytes", "max_file_size", filename=name)
     try:
         return Path(name).read_bytes()
     except OSError as exc:

@@ -78,10 +78,10 @@ def import_bb() -> Any:
     """Import ``bb`` with the hash-server modules it wants stubbed out."""
     for name in ("hashserv", "hashserv.client"):
         sys.modules.setdefault(name, types.ModuleType(name))
-    import bb
-    import bb.cookerdata
-    import bb.data
-    import bb.parse
+    import bb  # type: ignore[import-untyped]
+    import bb.cookerdata  # type: ignore[import-untyped]
+    import bb.data  # type: ignore[import-untyped]
+    import bb.parse  # type: ignore[import-untyped]
 
     return bb
 
