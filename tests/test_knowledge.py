@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from confdrift.errors import UsageError
 from confdrift.findings import Severity
@@ -76,6 +78,8 @@ BAD_DOCUMENTS = [
                  "percentage", id="measured-range"),
     pytest.param(_foo("renamed_from", [{"name": "X", "release": "zeus"}]),
                  "unknown release", id="rename-release"),
+    pytest.param(_with(("variables", "FOO[doc]"), MINIMAL["variables"]["FOO"]),
+                 "not a variable name", id="flag-as-name"),
     pytest.param(_with(("schema",), 2), "schema must be 1", id="schema-version"),
     pytest.param(_with(("extra",), 1), "unknown key(s) extra", id="top-level-key"),
     pytest.param(_with(("severity_by_scope",), {"all": "error"}), "missing scope(s)",
@@ -131,8 +135,9 @@ def test_entry_resolves_qualified_names(
     assert (entry.name, entry.scope, entry.recipe) == (entry_name, scope, recipe)
 
 
-def test_unknown_variable_has_no_entry() -> None:
-    assert knowledge().entry("MY_OWN_VARIABLE") is None
+@pytest.mark.parametrize("name", ["MY_OWN_VARIABLE", "PREFERRED_PROVIDER_virtual/kernel[doc]"])
+def test_unknown_variables_and_flags_have_no_entry(name: str) -> None:
+    assert knowledge().entry(name) is None
 
 
 RECIPE_SEVERITY = [
@@ -212,3 +217,19 @@ def test_differing_items_carry_reach() -> None:
 def test_same_ignores_order_only_for_sets() -> None:
     assert same(_entry("DISTRO_FEATURES"), "a b", "b a")
     assert not same(_entry("PACKAGE_CLASSES"), "package_rpm package_ipk", "package_ipk package_rpm")
+
+
+_WORDS = st.lists(st.sampled_from(["a", "b", "usrmerge", "package_rpm", "package_ipk", "x:y"]),
+                  max_size=4).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(knowledge().entries()), _WORDS, _WORDS)
+def test_verdict_is_symmetric_and_quiet_on_equal_values(
+    entry: VariableEntry, child: str, parent: str
+) -> None:
+    assert verdict(entry, child, parent) is verdict(entry, parent, child)
+    assert verdict(entry, child, child) is Severity.INFO
+    if not same(entry, child, parent):
+        assert verdict(entry, child, parent).rank <= max(
+            [entry.severity.rank, *(i.severity.rank for i in entry.items.values())])

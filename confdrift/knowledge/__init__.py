@@ -91,8 +91,11 @@ class KnowledgeBase:
 
         ``VAR:pn-foo`` returns VAR's entry with ``scope`` recipe and ``recipe`` foo (its
         severity raised to error for foundational recipes, lowered to warning otherwise);
-        variables no signature reads keep their scope.
+        variables no signature reads keep their scope.  A flag (``VAR[doc]``) is not a
+        variable and has no entry.
         """
+        if "[" in name:
+            return None
         base, recipe = base_name(name)
         found = self._lookup(base)
         if found is None or recipe is None:

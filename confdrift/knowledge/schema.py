@@ -6,6 +6,7 @@ loudly and name the entry and key: a silently ignored misspelt key would drop kn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +38,8 @@ IGNORE_KEYS = frozenset(
      "BB_HASHCONFIG_IGNORE_VARS", "BB_SIGNATURE_EXCLUDE_FLAGS", "renamed"}
 )
 SCHEMA_VERSION = 1
+#: A variable name, or a glob of them: ``*`` is the only wildcard (names may hold ``/``).
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-/.+*]*")
 
 
 class KnowledgeError(ConfdriftError):
@@ -158,6 +161,8 @@ def parse_entry(
     name: str, raw: Any, releases: tuple[str, ...], rule: Mapping[Scope, Severity]
 ) -> VariableEntry:
     where = f"variables.{name}"
+    if not _NAME.fullmatch(name):
+        raise _fail(where, "not a variable name (only '*' may be a wildcard)")
     if not isinstance(raw, Mapping):
         raise _fail(where, "expected a table")
     _check_keys(where, raw, REQUIRED | OPTIONAL)
