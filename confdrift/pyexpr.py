@@ -519,7 +519,7 @@ def _call_method(
     _guard_method(w, method, args)
     try:
         return getattr(method.target, method.name)(*args, **kwargs)
-    except (TypeError, ValueError) as exc:
+    except _OPERATOR_ERRORS as exc:
         raise _python_error(exc) from None
 
 
@@ -565,7 +565,7 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], object]] = {
 }
 _SINGLETONS = (None, True, False)
 _FORMAT_DIRECTIVE = re.compile(r"%(?:\([^()]*\))?(.?)", re.DOTALL)
-_OPERATOR_ERRORS = (ArithmeticError, TypeError, ValueError)
+_OPERATOR_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)
 
 
 def _apply(fn: Callable[..., object], *operands: object) -> object:

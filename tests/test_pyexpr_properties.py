@@ -97,3 +97,23 @@ def test_any_text_gives_a_value_a_refusal_or_a_bitbake_error(code: str) -> None:
     except PyExprError:
         return
     assert isinstance(result, (str, NotEvaluated))
+
+
+TOKENS = [
+    "d", ".getVar(", ".getVarFlag(", "bb", ".utils", ".contains(", ".filter(", "oe",
+    ".utils.vartrue(", "os", ".path", ".join(", "'A'", "'a b'", "'%s'", "'%(a)s'", "A", "B",
+    "x", "(", ")", "[", "]", "{", "}", ",", ":", "*", "**", "+", "%", "-", " if ", " else ",
+    " and ", " or ", " not ", " in ", "==", "<", "1", "0", "9", "1e308", "None", ".split(",
+    ".replace(", ".__class__", "len(", "str(", "int(", "f'{", "}'", "!r", "::", "lambda",
+    ":=", " for ", "'x'*", "10**9",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=14).map("".join))
+def test_token_soup_gives_a_value_a_refusal_or_a_bitbake_error(code: str) -> None:
+    try:
+        result = evaluate(code, lambda name, expand: NAMES.get(name), lambda n, f, e: None)
+    except PyExprError:
+        return
+    assert isinstance(result, (str, NotEvaluated))

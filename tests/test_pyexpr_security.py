@@ -64,6 +64,11 @@ HOSTILE = [
     "1+" * 3000 + "1",
     "not " * 5000 + "1",
     "(" * 150 + "1" + ")" * 150 + " + __import__('os').getpid()",
+    # each step bounded, the sum of them not
+    "+".join(["len(str([0] * 90000))"] * 20),
+    "+".join(["len(('a ' * 49000).split())"] * 20),
+    "+".join(["len(str([('a',)] * 45000))"] * 60),
+    "+".join(["len(('a' * 500000).replace('a', 'bb'))"] * 60),
 ]
 
 
