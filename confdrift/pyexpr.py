@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import inspect
 import math
 import operator
@@ -145,8 +146,12 @@ def _python_error(exc: Exception) -> PyExprError:
 # --- parsing --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # the same code is met in every build and override
 def _parse(code: str) -> ast.expr:
-    """The expression tree, the way BitBake compiles it (stripped, mode "eval")."""
+    """The expression tree, the way BitBake compiles it (stripped, mode "eval").
+
+    The tree is shared between calls, so nothing may change it.
+    """
     text = code.strip()
     if len(text) > MAX_CODE_CHARS:
         raise _Refused(f"is longer than {MAX_CODE_CHARS} characters")
