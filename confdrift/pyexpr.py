@@ -4,8 +4,14 @@ confdrift never executes Python found in a configuration.  The code is parsed wi
 :mod:`ast` and the tree is walked here, evaluating only a known subset (literals,
 operators, string methods, ``d.getVar``, ``bb.utils.contains`` and friends).  Anything
 else gives :class:`NotEvaluated` with a plain-English reason; nothing is ever guessed.
-Size limits on the code, the tree and every produced value keep hostile input (huge
-repetitions, deep nesting, ``9**9**9``) from exhausting time or memory.
+Size limits on the code, the tree, every produced value and the total work keep hostile
+input (huge repetitions, deep nesting, ``9**9**9``) from exhausting time or memory.
+
+The context is BitBake's: ``d``, ``bb``, ``os``, ``time`` and Python's builtins are
+globals, any other bare name is read as a BitBake variable (expanded), and ``oe`` is
+taken to be oe-core's library, as in every OE build (BitBake alone only has it after
+``addpylib``).  The code given must already be free of ``${NAME}`` references: BitBake
+expands those first and leaves the ``${@...}`` alone while any remain.
 """
 
 from __future__ import annotations
