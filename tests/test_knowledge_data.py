@@ -5,6 +5,7 @@ Each test reads ../shared when it is there and skips cleanly when it is not.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -171,3 +172,46 @@ def test_variables_no_signature_reads_are_info() -> None:
     kb = knowledge()
     assert [e.name for e in kb.entries()
             if e.scope is Scope.NONE and e.severity is not Severity.INFO] == []
+
+
+
+RELEASES_DIR = SHARED / "releases"
+_EVIDENCE = re.compile(r"(?P<path>(?:meta|meta-poky|meta-yocto-bsp)/conf/\S+?|bitbake lib/bb/\S+?)"
+                       r"(?: \([^)]*\))?: (?P<text>.*)")
+_ASSIGNMENT = re.compile(r"\S+ (?:\?\?=|\?=|=|\+=|:=) .*")
+
+
+def _evidence_files(path: str) -> list[Path]:
+    """The files an evidence path names: in any release snapshot, or in BitBake's library."""
+    if path.startswith("bitbake "):
+        spec = importlib.util.find_spec("bb")
+        roots = [Path(p).parent for p in (spec.submodule_search_locations or [])] if spec else []
+        return [r / path.removeprefix("bitbake lib/") for r in roots]
+    if not RELEASES_DIR.is_dir():
+        return []
+    parts = ("openembedded-core", "poky")
+    return [r / part / path for r in RELEASES_DIR.iterdir() for part in parts]
+
+
+def _evidence_problem(evidence: str) -> str | None:
+    match = _EVIDENCE.fullmatch(evidence)
+    if not match or "*" in match["path"]:
+        return None  # classes and recipes are not in the snapshots: not checkable here
+    files = [f for f in _evidence_files(match["path"]) if f.is_file()]
+    if not files:
+        return "no such file"
+    texts = [" ".join(f.read_text(encoding="utf-8", errors="replace").split()) for f in files]
+    text = " ".join(match["text"].split())
+    # A quoted assignment must be there verbatim; otherwise each named variable must be.
+    wanted = [text] if _ASSIGNMENT.fullmatch(text) else [
+        re.findall(r"[A-Za-z_][\w\-/${}.]*", part)[0] for part in text.split(", ")]
+    missing = [w for w in wanted if not any(w in t for t in texts)]
+    return f"not found: {missing}" if missing else None
+
+
+def test_evidence_points_at_real_files_and_lines() -> None:
+    if not RELEASES_DIR.is_dir():
+        pytest.skip("shared/releases not available")
+    problems = [(e.name, ev, p) for e in knowledge().entries() for ev in e.evidence
+                if (p := _evidence_problem(ev))]
+    assert problems == []
