@@ -832,12 +832,18 @@ def _ifelse(
     return iftrue if w.truth(condition) else iffalse
 
 
+def _plain_read(w: _Walker, function: str, *options: object) -> None:
+    """noweakdefault, parsing and retparser change what BitBake reads: not modelled."""
+    if any(w.truth(option) for option in options):
+        raise _Refused(f"passes noweakdefault, parsing or retparser to {function}, "
+                       f"{_NOT_EVALUATED}")
+
+
 def _get_var(
     w: _Walker, var: object, expand: object = True, noweakdefault: object = False,
     parsing: object = False,
 ) -> object:
-    if w.truth(noweakdefault):
-        raise _Refused(f"passes noweakdefault to d.getVar(), {_NOT_EVALUATED}")
+    _plain_read(w, "d.getVar()", noweakdefault, parsing)
     return w.read(var, expand)
 
 
@@ -845,8 +851,11 @@ def _get_var_flag(
     w: _Walker, var: object, flag: object, expand: object = True,
     noweakdefault: object = False, parsing: object = False, retparser: object = False,
 ) -> object:
-    if w.truth(noweakdefault) or w.truth(retparser):
-        raise _Refused(f"passes noweakdefault or retparser to d.getVarFlag(), {_NOT_EVALUATED}")
+    _plain_read(w, "d.getVarFlag()", noweakdefault, parsing, retparser)
+    if flag == "_content":  # BitBake keeps a variable's value under this flag name
+        return w.read(var, expand)
+    if not w.truth(flag):  # BitBake warns and reads nothing
+        return None
     return w.read_flag(var, flag, expand)
 
 

@@ -100,6 +100,8 @@ IDIOMS = [
     ("d.getVar('UNSET')", "None"),
     ("d.getVarFlag('F', 'doc')", "the F variable"),
     ("d.getVarFlag('F', 'nope')", "None"),
+    ("d.getVarFlag('F', '_content')", "a b c"),
+    ("d.getVarFlag('F', '')", "None"),
     ("(d.getVar('UNSET') or 'fallback').upper()", "FALLBACK"),
     # bare names are BitBake variables
     ("MACHINE + '-x'", "qemux86-64-x"),
@@ -226,6 +228,7 @@ REFUSED = [
     ("(x := 1)", "assignment"),
     ("[*F]", "unpacking"),
     ("d.getVar('F', noweakdefault=True)", "noweakdefault"),
+    ("d.getVar('F', parsing=True)", "parsing"),
     ("'x' if True else d.expand('${@1/0}')", "calls d.expand() on inline Python"),
 ]
 
