@@ -62,7 +62,7 @@ class Evaluator:
 
     def load_top(self, path: str) -> None:
         """Read a file named on the command line (BitBake's ``handle(fn, d)``)."""
-        self.load_file(os.path.abspath(path), top=True)
+        self.load_file(path if os.path.isabs(path) else os.path.abspath(path), top=True)
 
     def load_file(self, path: str, top: bool = False) -> None:
         parsed = self.parse(path, top)

@@ -45,7 +45,8 @@ def which(search_path: str, name: str) -> str | None:
     for entry in search_path.split(":"):
         candidate = os.path.join(entry, name)
         if os.path.exists(candidate):
-            return os.path.abspath(candidate)
+            # Like BitBake: absolute candidates are kept as written ("a/../b" included).
+            return candidate if os.path.isabs(candidate) else os.path.abspath(candidate)
     return None
 
 

@@ -92,7 +92,8 @@ def _message(exc: BaseException, logged: list[str]) -> str:
 
 
 def _read_all(data: Any, result: BBResult) -> None:
-    names = set(data.keys()) | set(data.overridedata)
+    # Not data.keys(): it computes OVERRIDES first, so one failing variable would hide all.
+    names = (set(data.dict) - {"_data"}) | set(data.overridedata)
     for name in sorted(names):
         if name.startswith(_INTERNAL):
             continue
@@ -135,6 +136,8 @@ class Comparison:
     diffs: list[str] = field(default_factory=list)
     bb_error: str | None = None
     cd_error: str | None = None
+    #: Includes confdrift could not follow because their path needs unevaluated Python.
+    unfollowed_includes: int = 0
 
     @property
     def outcome_differs(self) -> bool:
@@ -154,6 +157,7 @@ def compare(paths: Sequence[str], bbpath: Sequence[str]) -> Comparison:
     except ConfdriftError as exc:
         out.cd_error = str(exc)
         return out
+    out.unfollowed_includes = sum(1 for m in config.missing_includes if m.reason != "not found")
     if oracle.error:
         return out
     for name in sorted(set(oracle.values) | set(config.names())):
