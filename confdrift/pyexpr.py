@@ -23,6 +23,7 @@ import inspect
 import math
 import operator
 import re
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -219,8 +220,7 @@ def _check_dependency_scan(tree: ast.AST) -> None:
             recorded.extend(_scan_call(node))
     for value in recorded:  # BitBake interns the recorded contains() values afterwards
         if not isinstance(value, str):
-            detail = f"intern() argument must be str, not {type(value).__name__}"
-            raise PyExprError("TypeError", detail)
+            _apply(sys.intern, value)  # a constant: fails with this Python's own message
 
 
 def _scan_call(node: ast.Call) -> list[object]:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_pyexpr import ERRORS, FLAGS, IDIOMS, VARS
 
 from confdrift.pyexpr import NotEvaluated, PyExprError, evaluate
@@ -141,3 +143,42 @@ def test_corpus_expressions_match_bitbake(bb: Any) -> None:
             assert mine == bb_evaluate(bb, code, values), (code, values)
             compared += 1
     assert compared > 100  # most bb.utils.contains expressions are evaluated
+
+
+# --- library calls with arbitrary arguments, against bb -------------------------------
+
+WORDS = st.sampled_from(["a", "b", "c", "1", "yes", "no", "True", "t", ""])
+word_lists = st.lists(WORDS, max_size=3)
+arguments = st.one_of(
+    word_lists.map(lambda ws: repr(" ".join(ws))),
+    word_lists.map(repr),
+    word_lists.map(lambda ws: repr(tuple(ws))),
+    st.sampled_from(["None", "0", "1", "True", "A", "d.getVar('U')", "[1]", "''"]),
+)
+variable_names = st.sampled_from(["'A'", "'B'", "'U'", "'A' + 'B'", "B"])
+calls = st.one_of(
+    st.tuples(st.sampled_from(["contains", "contains_any"]), variable_names, arguments,
+              arguments, arguments).map(
+        lambda t: f"bb.utils.{t[0]}({t[1]}, {t[2]}, {t[3]}, {t[4]}, d)"),
+    st.tuples(variable_names, arguments).map(lambda t: f"bb.utils.filter({t[0]}, {t[1]}, d)"),
+    st.tuples(arguments, arguments).map(lambda t: f"bb.utils.to_boolean({t[0]}, {t[1]})"),
+    arguments.map(lambda a: f"bb.utils.to_boolean({a})"),
+    st.tuples(variable_names, arguments).map(lambda t: f"d.getVar({t[0]}, {t[1]})"),
+)
+datastore_values = st.fixed_dictionaries(
+    {"A": word_lists.map(" ".join), "B": st.sampled_from(["A", "a", "", "1"])}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=calls, values=datastore_values)
+def test_library_calls_match_bitbake(code: str, values: dict[str, str]) -> None:
+    for name in ("hashserv", "hashserv.client"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    bb = pytest.importorskip("bb")
+    for module in ("bb.data", "bb.data_smart", "bb.parse"):
+        importlib.import_module(module)
+    mine = ours(code, values)
+    if isinstance(mine, NotEvaluated):
+        return
+    assert mine == bb_evaluate(bb, code, values), code
