@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from confdrift.findings import Severity
-from confdrift.knowledge import Measurement, Scope, VariableEntry, knowledge, verdict
+from confdrift.knowledge import Measurement, Scope, VariableEntry, knowledge, normalise, verdict
 
 SHARED = Path(__file__).resolve().parents[1] / "../shared"
 DOC = SHARED / "research/sstate-knowledge.md"
@@ -215,3 +215,36 @@ def test_evidence_points_at_real_files_and_lines() -> None:
     problems = [(e.name, ev, p) for e in knowledge().entries() for ev in e.evidence
                 if (p := _evidence_problem(ev))]
     assert problems == []
+
+
+_CHANGE = re.compile(r'(?P<name>[\w\-/.]+) = "(?P<value>[^"]*)"')
+
+
+def _plain_assignments() -> list[tuple[VariableEntry, Measurement, str, str]]:
+    out = []
+    for entry, m in _all_measurements():
+        match = _CHANGE.fullmatch(m.change)
+        if match and "${" not in m.parent and "<" not in m.child:
+            out.append((entry, m, match["name"], match["value"]))
+    return out
+
+
+def test_measured_values_are_what_bitbake_resolves(tmp_path: Path) -> None:
+    """Parent values are poky scarthgap's template defaults; child values are the change."""
+    import oracle_baseconfig as oracle
+
+    template = RELEASES_DIR / "scarthgap/poky/meta-poky/conf/templates/default/local.conf.sample"
+    if not template.is_file():
+        pytest.skip("shared/releases not available")
+    build = oracle.make_build(tmp_path, "scarthgap", template.read_text(encoding="utf-8"))
+    values = oracle.base_config(build, "scarthgap").values
+    checked = 0
+    for entry, m, name, value in _plain_assignments():
+        assert normalise(entry.compare, m.child) == normalise(entry.compare, value), m.variation
+        parent = values.get(name)
+        if isinstance(parent, oracle.Unresolved):
+            continue  # needs oe-core's Python library (cpu counts)
+        assert normalise(entry.compare, m.parent) == normalise(entry.compare, parent), (
+            f"{m.variation}: {name} parent {m.parent!r}, BitBake says {parent!r}")
+        checked += 1
+    assert checked >= 15
