@@ -8,6 +8,7 @@ another name is re-labelled on load. Every cache problem means "no cache", never
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,9 +40,22 @@ def read_source(name: str) -> bytes:
     if info.st_size > limits.active().max_file_size:
         raise limits.exceeded(f"file is {info.st_size} bytes", "max_file_size", filename=name)
     try:
-        return Path(name).read_bytes()
+        return _read_regular(name, limits.active().max_file_size)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", name) from None
+
+
+def _read_regular(name: str, limit: int) -> bytes:
+    # O_NONBLOCK: if the file was swapped for a FIFO since the stat, opening must not hang;
+    # the bounded read stops a file that grows (or lies about its size) at the limit.
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InputError("not a regular file (a FIFO, socket or device?)", name)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise limits.exceeded(f"file is over {limit} bytes", "max_file_size", filename=name)
+    return data
 
 
 def decode(data: bytes, name: str) -> str:
@@ -89,7 +103,7 @@ def load(data: bytes, options: dict[str, object], name: str) -> ParsedFile | Non
         return None
     try:
         return _from_json(json.loads(path.read_text("utf-8")), name)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # missing, truncated or corrupt: parse again and overwrite it
 
 
@@ -98,14 +112,23 @@ def store(data: bytes, options: dict[str, object], parsed: ParsedFile) -> None:
     path = _entry(data, options)
     if path is None:
         return
+    text = json.dumps(_to_json(parsed), separators=(",", ":"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(_to_json(parsed), out, separators=(",", ":"))
-        os.replace(tmp, path)
     except OSError:
         return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        # Readers in other processes see the old entry or the whole new one, never half.
+        os.replace(tmp, path)
+    except BaseException as exc:
+        # Disk full, permissions or an interrupt: leave no temporary file behind.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if not isinstance(exc, OSError):
+            raise
 
 
 def _to_json(parsed: ParsedFile) -> dict[str, Any]:
