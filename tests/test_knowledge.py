@@ -200,6 +200,8 @@ VERDICTS = [
     ("SSTATE_MIRRORS", "file://.* http://a/PATH", "", Severity.INFO),
     ("IMAGE_FSTYPES", "ext4 tar.gz", "tar.gz ext4", Severity.INFO),
     ("EXTRA_IMAGE_FEATURES", "package-management", "", Severity.WARNING),
+    ("DISTRO_FEATURES:pn-busybox", "usrmerge", "", Severity.WARNING),  # one recipe only
+    ("PACKAGECONFIG:pn-glibc", "a", "b", Severity.ERROR),
 ]
 
 

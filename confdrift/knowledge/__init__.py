@@ -62,7 +62,6 @@ __all__ = [
 ]
 
 
-
 def base_name(name: str) -> tuple[str, str | None]:
     """``PACKAGECONFIG:append:pn-foo`` -> ``("PACKAGECONFIG", "foo")``; recipe None if none."""
     base, *qualifiers = name.split(":")

@@ -69,12 +69,20 @@ def verdict(entry: VariableEntry, child_value: str | None, parent_value: str | N
 
     Values equal under the entry's comparison, and variables no signature reads, give
     ``info``.  Words with per-item reach take the worst differing word; a list whose
-    first word is equal takes ``tail_severity``.
+    first word is equal takes ``tail_severity``.  An entry narrowed to one recipe
+    (``VAR:pn-foo``) never exceeds its own severity: one recipe is not the whole graph.
     """
     if entry.scope is Scope.NONE or same(entry, child_value, parent_value):
         return Severity.INFO
+    severity = _unbounded(entry, child_value, parent_value)
+    if entry.recipe is not None:
+        return min(severity, entry.severity, key=lambda s: s.rank)
+    return severity
+
+
+def _unbounded(entry: VariableEntry, child: str | None, parent: str | None) -> Severity:
     if entry.items or entry.item_default is not None:
-        return _worst([i.severity for i in differing_items(entry, child_value, parent_value)])
-    if entry.tail_severity is not None and _first_word(child_value) == _first_word(parent_value):
+        return _worst([i.severity for i in differing_items(entry, child, parent)])
+    if entry.tail_severity is not None and _first_word(child) == _first_word(parent):
         return entry.tail_severity
     return entry.severity
