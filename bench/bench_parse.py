@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,14 +54,13 @@ def bitbake_all(files: list[Path]) -> None:
 
 def confdrift_all(files: list[Path]) -> None:
     for path in files:
-        try:
+        with suppress(ParseError):
             parse_file(path)
-        except ParseError:
-            pass
 
 
 def import_time() -> float:
-    code = "import time; t = time.perf_counter(); import confdrift.parse; print(time.perf_counter() - t)"
+    code = ("import time; t = time.perf_counter(); import confdrift.parse; "
+            "print(time.perf_counter() - t)")
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout) for _ in range(5)]
     return min(runs)
@@ -83,7 +83,8 @@ def main() -> None:
     print(f"files: {len(files)} under {root}")
     print(f"BitBake reader : {bitbake * 1000:8.1f} ms")
     print(f"confdrift cold : {cold * 1000:8.1f} ms   ratio {cold / bitbake:.2f}x  (target <= 2x)")
-    print(f"confdrift cache: {cached * 1000:8.1f} ms   ratio {cached / bitbake:.2f}x  (target <= 0.2x)")
+    print(f"confdrift cache: {cached * 1000:8.1f} ms   ratio {cached / bitbake:.2f}x"
+          "  (target <= 0.2x)")
     print(f"import confdrift.parse: {import_time() * 1000:.1f} ms  (target < 100 ms)")
 
 

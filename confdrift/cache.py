@@ -14,8 +14,6 @@ import json
 import os
 import stat
 import tempfile
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from confdrift import limits
@@ -75,25 +73,27 @@ def decode(data: bytes, name: str) -> str:
             name, line, column) from None
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """Where entries live, or ``None`` when caching is switched off."""
-    if os.environ.get("CONFDRIFT_NO_CACHE", "") not in ("", "0"):
+    env = os.environ
+    if env.get("CONFDRIFT_NO_CACHE", "") not in ("", "0"):
         return None
-    explicit = os.environ.get("CONFDRIFT_CACHE_DIR")
+    explicit = env.get("CONFDRIFT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "confdrift"
+        return explicit
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "confdrift")
 
 
-def _entry(data: bytes, options: dict[str, object]) -> Path | None:
+def _entry(data: bytes, options: dict[str, object]) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
     digest = hashlib.sha256(data)
     digest.update(json.dumps([GRAMMAR_VERSION, options], sort_keys=True).encode())
     key = digest.hexdigest()
-    return folder / key[:2] / f"{key}.json"
+    # Plain strings, not Path objects: this runs for every file of every run.
+    return os.path.join(folder, key[:2], key + ".json")
 
 
 def load(data: bytes, options: dict[str, object], name: str) -> ParsedFile | None:
@@ -102,7 +102,8 @@ def load(data: bytes, options: dict[str, object], name: str) -> ParsedFile | Non
     if path is None:
         return None
     try:
-        return _from_json(json.loads(path.read_text("utf-8")), name)
+        with open(path, encoding="utf-8") as entry:
+            return _from_json(json.load(entry), name)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # missing, truncated or corrupt: parse again and overwrite it
 
@@ -114,8 +115,8 @@ def store(data: bytes, options: dict[str, object], parsed: ParsedFile) -> None:
         return
     text = json.dumps(_to_json(parsed), separators=(",", ":"))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
     except OSError:
         return
     try:
@@ -131,39 +132,43 @@ def store(data: bytes, options: dict[str, object], parsed: ParsedFile) -> None:
             raise
 
 
+# Entries are compact positional arrays: decoding and rebuilding them is most of the cost
+# of a cache hit. A statement is stored in Statement's field order.
+_KINDS = {kind.value: kind for kind in Kind}
+
+
 def _to_json(parsed: ParsedFile) -> dict[str, Any]:
     return {
         "reader": parsed.reader,
-        "statements": [_statement_json(s) for s in parsed.statements],
-        "comments": [asdict(c) for c in parsed.comments],
-        "warnings": [asdict(w) for w in parsed.warnings],
+        "statements": [_statement_row(s) for s in parsed.statements],
+        "comments": [[c.line, c.end_line, c.text] for c in parsed.comments],
+        "warnings": [[w.message, w.line, w.column] for w in parsed.warnings],
         "errors": [[e.message, e.line, e.column] for e in parsed.errors],
     }
 
 
-def _statement_json(s: Statement) -> dict[str, Any]:
-    out = {k: v for k, v in asdict(s).items() if v is not None and v is not False and v != ()}
-    out["kind"] = s.kind.value
-    return out
+def _span_row(span: Span | None) -> list[int] | None:
+    return None if span is None else [span.line, span.column, span.end_line, span.end_column]
+
+
+def _statement_row(s: Statement) -> list[Any]:
+    return [s.kind.value, _span_row(s.span), s.name, s.flag, s.op, s.value,
+            _span_row(s.value_span), s.exported, s.args, s.text, s.recovered]
 
 
 def _from_json(raw: dict[str, Any], name: str) -> ParsedFile:
     return ParsedFile(
-        filename=name,
-        reader=str(raw["reader"]),
-        statements=tuple(_statement(s) for s in raw["statements"]),
-        comments=tuple(Comment(**c) for c in raw["comments"]),
-        warnings=tuple(ParseWarning(**w) for w in raw["warnings"]),
-        errors=tuple(ParseError(m, name, line, col) for m, line, col in raw["errors"]),
+        name,
+        str(raw["reader"]),
+        tuple(map(_statement, raw["statements"])),
+        tuple(Comment(*c) for c in raw["comments"]),
+        tuple(ParseWarning(*w) for w in raw["warnings"]),
+        tuple(ParseError(m, name, line, col) for m, line, col in raw["errors"]),
     )
 
 
-def _statement(raw: dict[str, Any]) -> Statement:
-    fields = dict(raw)
-    fields["kind"] = Kind(fields["kind"])
-    fields["span"] = Span(**fields["span"])
-    if "value_span" in fields:
-        fields["value_span"] = Span(**fields["value_span"])
-    if "args" in fields:
-        fields["args"] = tuple(fields["args"])
-    return Statement(**fields)
+def _statement(row: list[Any]) -> Statement:
+    kind, span, name, flag, op, value, value_span, exported, args, text, recovered = row
+    return Statement(_KINDS[kind], Span(*span), name, flag, op, value,
+                     None if value_span is None else Span(*value_span), exported,
+                     tuple(args), text, recovered)

@@ -256,7 +256,7 @@ class _RecipeReader:
         if self.block is not None and self._in_block(number, s):
             return
         if self.residue:
-            self._residue_ok(number, s)
+            self._check_residue(number, s)
         if s.endswith("\\"):
             self.residue.append((number, s[:-1]))
             self.residue_size += len(s)
@@ -287,7 +287,7 @@ class _RecipeReader:
         self._close(block.last, len(block.body[-1]) or 1)
         return False
 
-    def _residue_ok(self, number: int, s: str) -> bool:
+    def _check_residue(self, number: int, s: str) -> None:
         """Apply the two comment-in-continuation fatals (recorded when recovering)."""
         head = self.residue[0][1]
         if not head:
@@ -298,10 +298,9 @@ class _RecipeReader:
             joined = "".join(part for _, part in self.residue)
             self.fail(_confusing(self.residue[0][0], self.filename, joined))
         else:
-            return True
+            return
         # Only reached with recover=True: drop the broken continuation, read this line afresh.
         self.residue, self.residue_size = [], 0
-        return True
 
     def _join(self, number: int, s: str) -> LogicalLine:
         lines, starts, text = [], [], ""

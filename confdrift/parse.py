@@ -258,7 +258,7 @@ class _Run:
 def _parse_chunk(chunk: list[LogicalLine], reader: str) -> list[Tree[Token] | Token]:
     document = "\n".join(line.text for line in chunk) + "\n"
     tree = _parser(reader).parse(document)
-    return tree.children  # type: ignore[return-value]
+    return tree.children
 
 
 def _line_of(chunk: list[LogicalLine], pos: int | None) -> int:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from confdrift import pyexpr
+from confdrift import limits, pyexpr
 from confdrift.errors import ExpansionError, LimitError
-from confdrift.expand import DEFAULT_MAX_SIZE, References, VariableExpansionError, expand_text
+from confdrift.expand import References, VariableExpansionError, expand_text
 from confdrift.overrides import (
     choose_variant,
     condition_active,
@@ -27,7 +27,6 @@ CONTENT = "_content"
 DEFAULT = "_defaultval"
 FLAG_DEFAULT = "_defaultval_flag_"
 _WHITESPACE_SPLIT = re.compile(r"(\s)")
-MAX_DEPTH = 100
 
 Pending = list[tuple[str, "str | None"]]
 
@@ -56,11 +55,14 @@ class _Read:
 class VarStore:
     """Records plus BitBake's override index, with reads that follow §5 exactly."""
 
-    def __init__(self, max_size: int = DEFAULT_MAX_SIZE) -> None:
+    def __init__(self, max_size: int | None = None) -> None:
         self.records: dict[str, Record] = {}
         #: base name -> [(variant name, override string)] in registration order.
         self.variants: dict[str, list[tuple[str, str]]] = {}
-        self.max_size = max_size
+        # The limits are taken when the store is made: reads happen long after the load.
+        active = limits.active()
+        self.max_size = active.max_value_size if max_size is None else max_size
+        self.max_depth = active.max_expansion_depth
         self.override_vars: set[str] = {"OVERRIDES", "FILE"}
         self._overrides: list[str] | None = None
         self._computing_overrides = False
@@ -276,12 +278,15 @@ class VarStore:
 
     def _enter(self, name: str) -> None:
         if name in self._stack:
+            # BitBake itself only catches the direct case (and dies of RecursionError on
+            # A -> B -> A); its message is kept, with the cycle it went round.
             chain = " -> ".join([*self._stack[self._stack.index(name) :], name])
-            message = f"variable {name} is part of a reference cycle: {chain}"
+            message = f"variable {name} references itself (through {chain})!"
             raise VariableExpansionError(name, message)
-        if len(self._stack) >= MAX_DEPTH:
-            first = self._stack[0]
-            raise LimitError(f"expansion of {first} nests deeper than {MAX_DEPTH} variables")
+        if len(self._stack) >= self.max_depth:
+            raise limits.exceeded(
+                f"expansion nests deeper than {self.max_depth} variables",
+                "max_expansion_depth", chain=[*self._stack, name])
         self._stack.append(name)
 
     def _note_unevaluated(self, reasons: set[str] | frozenset[str]) -> None:
@@ -346,9 +351,15 @@ class VarStore:
         read.expanded = "".join(kept)
 
     def _expand(self, text: str, variable: str | None, refs: References | None = None) -> str:
-        return expand_text(
-            text, variable, self.get, self._run_python, refs=refs, max_size=self.max_size
-        )
+        try:
+            return expand_text(
+                text, variable, self.get, self._run_python, refs=refs, max_size=self.max_size
+            )
+        except LimitError as exc:
+            # The innermost expansion names the variables that led to it, once.
+            if not exc.chain and self._stack:
+                limits.add_chain(exc, self._stack)
+            raise
 
     def _run_python(self, code: str) -> str | None:
         result = pyexpr.evaluate(code, self._py_getvar, self._py_getflag)

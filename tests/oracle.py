@@ -156,7 +156,7 @@ def _read_recipe(path: str) -> Reading:
     with _captured() as log:
         try:
             group = handler.get_statements(path, path, os.path.basename(path))
-            if getattr(handler, "__infunc__"):
+            if handler.__infunc__:
                 raise bb.parse.ParseError("Shell function is never closed", path, 0)
         except BaseException as exc:
             return Reading(rejection=_rejection(exc, log))

@@ -27,7 +27,8 @@ def _text(chars: str, max_size: int) -> st.SearchStrategy[str]:
 
 names = st.one_of(
     st.sampled_from(["A", "B", "MACHINE", "A:append", "A:remove:o", "${X}_Y", "export", "+",
-                     "A+", "exportC", "inherit", "include", "a.b-c/d~e", "DISTRO_FEATURES:qemux86-64"]),
+                     "A+", "exportC", "inherit", "include", "a.b-c/d~e",
+                     "DISTRO_FEATURES:qemux86-64"]),
     _text(NAME_CHARS, 6),
     st.builds(lambda a, b: a + b, _text(NAME_CHARS, 3), _text(ODD_CHARS, 1)),
 )

@@ -129,7 +129,7 @@ def test_default_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.delenv("CONFDRIFT_CACHE_DIR", raising=False)
     monkeypatch.delenv("CONFDRIFT_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert cache.cache_dir() == tmp_path / "confdrift"
+    assert cache.cache_dir() == str(tmp_path / "confdrift")
 
 
 def test_rejected_files_are_not_cached(tmp_path: Path, cache_dir: Path) -> None:

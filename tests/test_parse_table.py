@@ -157,7 +157,8 @@ DIALECTS = [
 
 @pytest.mark.parametrize(("text", "version", "expected"), DIALECTS,
                          ids=[f"{d[1]}:{d[0]}" for d in DIALECTS])
-def test_release_dialects(text: str, version: str, expected: list[tuple[object, ...]] | None) -> None:
+def test_release_dialects(text: str, version: str,
+                          expected: list[tuple[object, ...]] | None) -> None:
     if expected is None:
         with pytest.raises(ParseError):
             parse_text(text, "t.conf", version=version)
