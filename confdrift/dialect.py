@@ -63,7 +63,7 @@ RELEASES: dict[str, str] = {
 DEFAULT_VERSION = "2.19"
 
 #: Bump when the grammar or the parser's output changes: it keys the parse cache.
-GRAMMAR_VERSION = "1"
+GRAMMAR_VERSION = "2"
 
 
 def dialect(version: str | None) -> Dialect:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from types import ModuleType
 
-from confdrift import limits
 from confdrift.errors import ParseError
 from confdrift.nodes import Comment, Kind
 
@@ -79,6 +79,14 @@ class Lines:
     errors: list[ParseError] = field(default_factory=list)
 
 
+def _limits() -> ModuleType:
+    # Imported on first use: limits pulls in the configuration loader, which
+    # `import confdrift.parse` should not pay for.
+    from confdrift import limits
+
+    return limits
+
+
 def physical_lines(text: str) -> list[str]:
     """Split like ``readline`` in text mode; a final newline does not start a new line."""
     parts = _NEWLINE.split(text)
@@ -112,8 +120,19 @@ def conf_lines(text: str, filename: str, recover: bool = False) -> Lines:
     """Join lines the way the configuration reader does (spec §2.1)."""
     phys = physical_lines(text)
     out = Lines()
-    i = 0
-    while i < len(phys):
+    items, comments = out.items, out.comments
+    limit = _limits().active().max_line_length
+    i, count = 0, len(phys)
+    while i < count:
+        line = phys[i].rstrip()
+        if line and line[-1] != "\\" and len(line) < limit:
+            # The common case, kept cheap: a whole statement or comment on one line.
+            i += 1
+            if line[0] == "#":
+                comments.append(Comment(i, i, line))
+            else:
+                items.append(LogicalLine(line, (i,), (0,)))
+            continue
         i = _conf_one(phys, i, filename, out, recover)
     return out
 
@@ -201,6 +220,7 @@ class _Glue:
         return "".join(piece.text[: piece.used] for piece in self.pieces)
 
     def check_length(self, filename: str) -> None:
+        limits = _limits()
         if self.consumed > limits.active().max_line_length:
             raise limits.exceeded(
                 f"logical line of over {self.consumed - 1} characters",
@@ -246,6 +266,7 @@ class _RecipeReader:
         self.residue: list[tuple[int, str]] = []
         self.residue_size = 0
         self.block: _Open | None = None
+        self.limit = _limits().active().max_line_length
 
     def fail(self, err: ParseError) -> None:
         if not self.recover:
@@ -260,6 +281,7 @@ class _RecipeReader:
         if s.endswith("\\"):
             self.residue.append((number, s[:-1]))
             self.residue_size += len(s)
+            limits = _limits()
             if self.residue_size > limits.active().max_line_length:
                 raise limits.exceeded(f"logical line of over {self.residue_size} characters",
                                       "max_line_length", filename=self.filename,
@@ -303,12 +325,16 @@ class _RecipeReader:
         self.residue, self.residue_size = [], 0
 
     def _join(self, number: int, s: str) -> LogicalLine:
-        lines, starts, text = [], [], ""
+        if not self.residue and len(s) < self.limit:  # the common case: one plain line
+            return LogicalLine(s, (number,), (0,))
+        lines, starts, size = [], [], 0
         for line, part in [*self.residue, (number, s)]:
             lines.append(line)
-            starts.append(len(text))
-            text += part
+            starts.append(size)
+            size += len(part)
+        text = "".join(part for _, part in self.residue) + s
         self.residue, self.residue_size = [], 0
+        limits = _limits()
         if len(text) > limits.active().max_line_length:
             raise limits.exceeded(f"logical line of {len(text)} characters", "max_line_length",
                                   filename=self.filename, line=lines[0])

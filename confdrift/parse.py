@@ -297,11 +297,17 @@ class _Statements:
 
     def _span(self) -> Span:
         line = self.line
+        if len(line.lines) == 1:
+            number = line.lines[0]
+            return Span(number, 1, number, len(line.text))
         end = max(len(line.text) - line.starts[-1], 1)
         return Span(line.first_line, 1, line.last_line, end)
 
     def _value_span(self, start: int, end: int) -> Span:
         """Span of the text ``[start, end)`` of the logical line (empty: end before start)."""
+        if len(self.line.lines) == 1:  # the common case, without the bisecting
+            number = self.line.lines[0]
+            return Span(number, start + 1, number, end)
         line, column = self.line.position(start)
         if end <= start:
             return Span(line, column, line, column - 1)
@@ -315,20 +321,19 @@ class _Statements:
         if not m["var"]:
             diag = diagnose.empty_name(self.line.text)
             raise ParseError(diag.message, self.ctx.filename, self.line.last_line, 1)
-        name, op = m["var"], m["op"].strip()
-        flag = self._flag(m["flag"])
-        self._warn_assignment(name, op, m["op"])
-        return Statement(Kind.ASSIGN, self._span(), name=name, flag=flag, op=op,
-                         value=m["value"][1:-1],
-                         value_span=self._value_span(m.start("value") + 1, m.end("value") - 1),
-                         exported=m["exp"] is not None, text=self.line.text)
+        exp, name, bracketed, spaced_op, value = m.groups()
+        op = spaced_op.strip()
+        flag = None if bracketed is None else self._flag(bracketed)
+        if self.ctx.dialect.whitespace_warning or op in _NOT_RECOMMENDED_OPS:
+            self._warn_assignment(name, op, spaced_op)
+        # Positional arguments, in Statement's field order: this runs for every line.
+        return Statement(Kind.ASSIGN, self._span(), name, flag, op, value[1:-1],
+                         self._value_span(m.start(5) + 1, m.end(5) - 1), exp is not None,
+                         (), self.line.text)
 
-    def _flag(self, bracketed: str | None) -> str | None:
-        if bracketed is None:
-            return None
+    def _flag(self, bracketed: str) -> str:
         flag = bracketed[1:-1]
-        allowed = self.ctx.dialect.flag_chars
-        if not re.fullmatch(rf"[a-zA-Z0-9\-_+.][{allowed}]*", flag):
+        if not _flag_pattern(self.ctx.dialect.flag_chars).fullmatch(flag):
             raise _Unparsed
         return flag
 
@@ -395,6 +400,11 @@ class _Statements:
                         "which BitBake does not support; rename the task", self.ctx.filename,
                         self.line.last_line, 1)
         return match.group(1)
+
+
+@cache
+def _flag_pattern(allowed: str) -> re.Pattern[str]:
+    return re.compile(rf"[a-zA-Z0-9\-_+.][{allowed}]*")
 
 
 def _groups(match: re.Match[str] | None) -> tuple[str, ...]:
