@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from confdrift import limits, pyexpr
-from confdrift.errors import ExpansionError, LimitError
+from confdrift.errors import ConfdriftError, ExpansionError, LimitError
 from confdrift.expand import References, VariableExpansionError, expand_text
 from confdrift.overrides import (
     choose_variant,
@@ -192,7 +192,11 @@ class VarStore:
         for _ in range(5):
             self._overrides = current
             self._cache.clear()
-            new = self._overrides_read()
+            try:
+                new = self._overrides_read()
+            except ConfdriftError:
+                self._overrides = None  # no half-computed list survives a failed read
+                raise
             if new == current:
                 return current
             current = new

@@ -104,6 +104,10 @@ def _read_all(data: Any, result: BBResult) -> None:
             value = data.getVar(name)
         except Exception as exc:  # a read failure is reported per variable, like BitBake
             result.values[name] = Failed(str(exc), "oe-core's Python library" in str(exc))
+            # A failure inside OVERRIDES leaves BitBake's half-computed list behind, which
+            # would make later reads depend on read order; start each read afresh instead.
+            data.overrides = None
+            data.expand_cache = {}
             continue
         if value is not None:
             result.values[name] = str(value)
