@@ -63,6 +63,9 @@ class VarStore:
         active = limits.active()
         self.max_size = active.max_value_size if max_size is None else max_size
         self.max_depth = active.max_expansion_depth
+        self.budget = active.max_total_size
+        #: Characters stored and expanded so far, counted against ``budget``.
+        self.spent = 0
         self.override_vars: set[str] = {"OVERRIDES", "FILE"}
         self._overrides: list[str] | None = None
         self._computing_overrides = False
@@ -76,8 +79,19 @@ class VarStore:
         self._cache.clear()
         return self.records.setdefault(name, Record())
 
+    def spend(self, size: int, what: str) -> None:
+        """Count ``size`` characters against the limits: one value, and the whole load."""
+        if size > self.max_size:
+            raise limits.exceeded(f"{what} is {size} characters", "max_value_size")
+        self.spent += size
+        if self.spent > self.budget:
+            raise limits.exceeded(
+                f"the configuration stores and expands over {self.budget} characters in total "
+                f"(reached at {what})", "max_total_size")
+
     def set_content(self, name: str, value: str) -> None:
         """``setVar(name, value, parsing=True)``: a strong value, or a deferred operation."""
+        self.spend(len(value), f"the value of {name}")
         op = split_operation(name)
         if op is not None:
             rec = self.record(op.base)
@@ -108,6 +122,7 @@ class VarStore:
         rec.flags.pop(DEFAULT, None)
 
     def set_flag(self, name: str, flag: str, value: str) -> None:
+        self.spend(len(value), f"the value of {name}[{flag}]")
         rec = self.record(name)
         rec.flags[flag] = value
         if flag == DEFAULT:
@@ -356,9 +371,12 @@ class VarStore:
 
     def _expand(self, text: str, variable: str | None, refs: References | None = None) -> str:
         try:
-            return expand_text(
+            result = expand_text(
                 text, variable, self.get, self._run_python, refs=refs, max_size=self.max_size
             )
+            if result is not text:
+                self.spend(len(result), f"the value of {variable or 'an expression'}")
+            return result
         except LimitError as exc:
             # The innermost expansion names the variables that led to it, once.
             if not exc.chain and self._stack:

@@ -161,3 +161,16 @@ def test_generated_programs_match_bitbake(tmp_path: Path, files: dict[str, str])
     result = compare([str(tmp_path / "t.conf")], [str(tmp_path)])
     assert (result.bb_error is None) == (result.cd_error is None), (files, result)
     assert not result.diffs, (files, result.diffs)
+
+
+@pytest.mark.parametrize("pre", ['MACHINE ??= "weak"\n', 'MACHINE ?= "strong"\n', ""])
+def test_addfragments_match_bitbake(tmp_path: Path, pre: str) -> None:
+    from test_datastore import FRAGMENTS
+
+    fragments = tmp_path / "layer/conf/fragments"
+    fragments.mkdir(parents=True)
+    (fragments / "extra.conf").write_text('BB_CONF_FRAGMENT_SUMMARY = "s"\nEXTRA = "yes"\n')
+    (tmp_path / "t.conf").write_text(FRAGMENTS.format(root=tmp_path, pre=pre))
+    result = compare([str(tmp_path / "t.conf")], [str(tmp_path)])
+    assert (result.bb_error is None) == (result.cd_error is None), result
+    assert not result.diffs
