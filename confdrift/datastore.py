@@ -144,7 +144,8 @@ class ResolvedConfig:
         overrides = self._store.overrides()
         return FinalState(
             has_content=rec is not None and CONTENT in rec.flags,
-            variant_won=chosen is not None or not live,
+            variant_won=chosen is not None,
+            chosen=live,
             condition_active=lambda cond: condition_active(cond, overrides),
             remove_matched=lambda text: self._removes_something(name, text),
         )

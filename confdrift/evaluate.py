@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from confdrift import includes
+from confdrift import includes, limits
 from confdrift.errors import ConfdriftError, ParseError
 from confdrift.fragments import add_fragments
 from confdrift.history import Recorder, Step
@@ -270,7 +270,7 @@ class Evaluator:
             return
         if path in self._chain:
             raise includes.cycle_error(self._chain, path, parent, line)
-        if len(self._chain) >= includes.MAX_INCLUDE_DEPTH:
+        if len(self._chain) >= limits.active().max_include_depth:
             raise includes.depth_error(self._chain, parent, line)
         self.load_file(path)
 

@@ -98,6 +98,8 @@ class FinalState:
 
     has_content: bool
     variant_won: bool
+    #: False for an override variant that the final read did not choose.
+    chosen: bool
     condition_active: Callable[[str | None], bool]
     remove_matched: Callable[[str], bool]
 
@@ -128,6 +130,8 @@ def _counts(step: Step, state: FinalState) -> tuple[bool, str]:
         return False, "replaced by a later statement"
     if step.slot in ("flag", "flagdefault", "unset"):
         return True, ""
+    if not state.chosen:
+        return False, "override variant not chosen"
     if step.slot == "pending":
         return _pending_counts(step, state)
     if state.variant_won:

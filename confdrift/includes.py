@@ -13,6 +13,7 @@ from confdrift.errors import LimitError, ParseError
 #: Extensions BitBake has a reader for; any other name is "not a BitBake file".
 _CONF = (".conf",)
 _RECIPE = (".inc", ".bb", ".bbclass")
+#: The default include depth; the limit in force is ``limits.active().max_include_depth``.
 MAX_INCLUDE_DEPTH = 50
 
 
@@ -82,8 +83,9 @@ def cycle_error(chain: list[str], name: str, file: str, line: int) -> ParseError
 
 
 def depth_error(chain: list[str], file: str, line: int) -> LimitError:
-    return LimitError(
-        f"includes nest deeper than {MAX_INCLUDE_DEPTH} files: " + " -> ".join(chain),
-        filename=file,
-        line=line,
-    )
+    from confdrift import limits
+
+    depth = limits.active().max_include_depth
+    return limits.exceeded(
+        f"includes nest deeper than {depth} files", "max_include_depth",
+        filename=file, line=line, chain=chain)
