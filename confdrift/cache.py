@@ -9,6 +9,7 @@ another name is re-labelled on load. Every cache problem means "no cache", never
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -85,18 +86,27 @@ def cache_dir() -> str | None:
     return os.path.join(base, "confdrift")
 
 
-def _entry(data: bytes, options: dict[str, object]) -> str | None:
+#: What besides the content decides a parse: (reader, base_config, BitBake version, recover).
+Options = tuple[str, bool, str, bool]
+
+
+@functools.cache
+def _salt(options: Options) -> bytes:
+    return json.dumps([GRAMMAR_VERSION, *options]).encode()
+
+
+def _entry(data: bytes, options: Options) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
     digest = hashlib.sha256(data)
-    digest.update(json.dumps([GRAMMAR_VERSION, options], sort_keys=True).encode())
+    digest.update(_salt(options))
     key = digest.hexdigest()
     # Plain strings, not Path objects: this runs for every file of every run.
     return os.path.join(folder, key[:2], key + ".json")
 
 
-def load(data: bytes, options: dict[str, object], name: str) -> ParsedFile | None:
+def load(data: bytes, options: Options, name: str) -> ParsedFile | None:
     """The cached parse of ``data``, relabelled as ``name``; ``None`` on any miss."""
     path = _entry(data, options)
     if path is None:
@@ -108,7 +118,7 @@ def load(data: bytes, options: dict[str, object], name: str) -> ParsedFile | Non
         return None  # missing, truncated or corrupt: parse again and overwrite it
 
 
-def store(data: bytes, options: dict[str, object], parsed: ParsedFile) -> None:
+def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
     """Write an entry atomically; silently skip when the directory is not writable."""
     path = _entry(data, options)
     if path is None:

@@ -341,15 +341,17 @@ class _RecipeReader:
         return LogicalLine(text, tuple(lines), tuple(starts))
 
     def _statement(self, line: LogicalLine) -> None:
-        m = FUNC_START.match(line.text)
+        text = line.text
+        # Cheap necessary conditions first: a header ends with '{', a def starts with 'def'.
+        m = FUNC_START.match(text) if text[-1] == "{" else None
         if m:
             quals = tuple(q for q, g in (("python", "py"), ("fakeroot", "fr")) if m.group(g))
             name = m.group("func") or "__anonymous"
             self.block = _Open(Kind.FUNCTION, name, quals, line, [], line.last_line)
             return
-        m = DEF_START.match(line.text)
+        m = DEF_START.match(text) if text.startswith("def") else None
         if m:
-            self.block = _Open(Kind.PYTHON_DEF, m.group(1), (), line, [line.text], line.last_line)
+            self.block = _Open(Kind.PYTHON_DEF, m.group(1), (), line, [text], line.last_line)
             return
         _emit(self.out, line)
 

@@ -112,14 +112,14 @@ def parse_file(
 
     name = os.fspath(path)
     data = cache.read_source(name)
-    options = {"reader": reader or reader_for(name),
-               "base_config": base_config_for(name) if base_config is None else base_config,
-               "version": dialect(version).version, "recover": recover}
+    reader = reader or reader_for(name)
+    base_config = base_config_for(name) if base_config is None else base_config
+    options = (reader, base_config, dialect(version).version, recover)
     hit = cache.load(data, options, name)
     if hit is not None:
         return hit
-    parsed = parse_text(cache.decode(data, name), name, reader=options["reader"],  # type: ignore[arg-type]
-                        base_config=bool(options["base_config"]), version=version, recover=recover)
+    parsed = parse_text(cache.decode(data, name), name, reader=reader,
+                        base_config=base_config, version=version, recover=recover)
     cache.store(data, options, parsed)
     return parsed
 
