@@ -326,8 +326,8 @@ def _statements(variable: releases.VariableDefault) -> tuple[releases.Default, .
 def _statement(name: str, default: releases.Default) -> Statement:
     span = Span(default.line, 1, default.line, 1)
     if default.op in (":append", ":prepend"):
-        return Statement(Kind.ASSIGN, span, name=f"{name}{default.op}", op="=", value=default.value)
-    return Statement(Kind.ASSIGN, span, name=name, op=default.op, value=default.value)
+        return Statement(Kind.ASSIGN, span, name=f"{name}{default.op}", op="=", value=default.text)
+    return Statement(Kind.ASSIGN, span, name=name, op=default.op, value=default.text)
 
 
 __all__ = ["BBLAYERS_CONF", "BuildContext", "detect_release", "load_build", "load_build_context"]

@@ -20,6 +20,7 @@ Usage: python scripts/gen_release_profiles.py [RELEASE ...]   (default: all rele
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -223,15 +224,26 @@ def check(stmts: list[list[str]], silent: str | None, probes: dict[str, str], ma
     return all(simulate(stmts, (mode, mark)) == probes[mode] for mode in MODES)
 
 
-def history_source(data: Any, name: str, phase: str, release: str) -> str:
-    """file:line (relative to the release snapshot) of the statement that decides ``phase``."""
+def phase_entries(data: Any, name: str, phase: str) -> list[dict[str, Any]]:
+    """BitBake's history of ``name`` before or after local.conf (local.conf's own left out)."""
     entries = [e for e in data.varhistory.variable(name) if "file" in e and "line" in e]
     entries = [e for e in entries if e.get("flag") in (None, "_defaultval")]
     local = [i for i, e in enumerate(entries) if e["file"].endswith("/conf/local.conf")]
     split = local[0] if local else len(entries)
     chosen = entries[:split] if phase == "before" else entries[split:]
-    chosen = [e for e in chosen if not e["file"].endswith("/conf/local.conf")]
-    winner = _winner(chosen) or (chosen[-1] if chosen else None)
+    return [e for e in chosen if not e["file"].endswith("/conf/local.conf")]
+
+
+def history_source(data: Any, name: str, phase: str, release: str, op: str = "=") -> str:
+    """file:line (relative to the release snapshot) of the statement behind ``phase``/``op``."""
+    chosen = phase_entries(data, name, phase)
+    texts = _APPENDS if op == ":append" else _PREPENDS if op == ":prepend" else None
+    if texts is not None:
+        adding = [e for e in chosen if e.get("op") in texts]
+        winner = adding[-1] if adding else None
+    else:
+        winner = _winner(chosen)
+    winner = winner or (chosen[-1] if chosen else None)
     if winner is None:
         return ""
     if not winner["file"].startswith(str(ob.RELEASES_DIR.resolve())):
@@ -241,6 +253,54 @@ def history_source(data: Any, name: str, phase: str, release: str) -> str:
     for repo in ("openembedded-core/", "poky/"):
         path = path.removeprefix(repo)
     return f"{path}:{winner['line']}"
+
+
+#: How each history operation adds text to a value (``+=`` adds a space).
+_APPENDS = {"append": " {}", ":append": "{}", "postdot": "{}"}
+_PREPENDS = {"prepend": "{} ", ":prepend": "{}", "predot": "{}"}
+_REF = re.compile(r"\$\{([A-Za-z0-9_\-/+.]+)\}")
+
+
+def raw_text(entries: list[dict[str, Any]], op: str) -> str | None:
+    """The unexpanded text behind one model statement, from BitBake's history."""
+    if op in ("=", "?=", "??="):
+        winner = _winner(entries)
+        return None if winner is None else str(winner.get("detail", ""))
+    texts = _APPENDS if op == ":append" else _PREPENDS
+    parts = [texts[e["op"]].format(e["detail"]) for e in entries if e.get("op") in texts]
+    if op == ":prepend":
+        parts.reverse()
+    return "".join(parts) if parts else None
+
+
+def linked_text(data: Any, raw: str | None, value: str, keep: set[str]) -> str | None:
+    """``raw`` expanded except for references to ``keep``, if it expands to ``value``.
+
+    Keeping ``${PACKAGE_CLASSES}`` in INHERIT's default lets a local.conf value of
+    PACKAGE_CLASSES reach INHERIT, as it does in BitBake.
+    """
+    if raw is None or "${" not in raw:
+        return None
+    hidden: dict[str, str] = {}
+
+    def hide(match: re.Match[str]) -> str:
+        if match.group(1) not in keep:
+            return match.group(0)
+        token = f"@@KEEP{len(hidden)}@@"
+        hidden[token] = match.group(0)
+        return token
+
+    try:
+        if data.expand(raw) != value:
+            return None
+        text = str(data.expand(_REF.sub(hide, raw)))
+    except Exception:  # an expansion BitBake cannot do here: keep the plain value
+        return None
+    if "${" in text or "@@KEEP" not in text:  # only the kept references may stay open
+        return None
+    for token, ref in hidden.items():
+        text = text.replace(token, ref)
+    return text
 
 
 def _layer_conf_line(name: str, release: str) -> str:
@@ -276,6 +336,7 @@ def describe(
     tracked: ob.OracleResult,
     name: str,
     mark: str,
+    keep: set[str],
 ) -> dict[str, Any]:
     value = silent.values.get(name)
     if isinstance(value, ob.Unresolved) or any(
@@ -291,7 +352,12 @@ def describe(
     if stmts is None or not check(stmts, value, seen, mark):
         return {"unresolved": "no statement model reproduces BitBake here", "value": value}
     for stmt in stmts:
-        stmt.append(history_source(tracked.data, name, stmt[0], combo.release))
+        phase, op, text = stmt
+        stmt.append(history_source(tracked.data, name, phase, combo.release, op))
+        raw = raw_text(phase_entries(tracked.data, name, phase), op)
+        linked = linked_text(silent.data, raw, text, keep - {name})
+        if linked is not None:
+            stmt.append(linked)
     return {"value": value, "source": _main_source(stmts), "statements": stmts}
 
 
@@ -311,34 +377,51 @@ def _main_source(stmts: list[list[str]]) -> str:
 
 def profile_for(runner: Runner, combo: Combo, names: list[str]) -> dict[str, Any]:
     silent = runner.run(combo)
+    runtime = sorted(n for n in silent.values if n.startswith("VIRTUAL-RUNTIME_"))
+    names = [*names, *runtime]
+    keep = {*names, "MACHINE", "DISTRO"}
     special = {*ALONE, *SELECTORS, *FIXED, "MACHINE", "DISTRO"}
     plain = [n for n in names if n not in special]
     entries: dict[str, Any] = {}
     probes = probe_values(runner, combo, plain)
     tracked = runner.run(combo, "\n".join(probe_line(n, "=") for n in plain), tracking=True)
     for name in plain:
-        entries[name] = describe(runner, combo, silent, probes, tracked, name, mark_for(name))
+        entries[name] = describe(runner, combo, silent, probes, tracked, name, mark_for(name), keep)
     # A grouped probe can disturb a variable that refers to another probed one: redo alone.
     retry = [n for n in plain if "no statement model" in entries[n].get("unresolved", "")]
     for name in [*retry, *ALONE]:
         p = probe_values(runner, combo, [name])
         t = runner.run(combo, probe_line(name, "="), tracking=True)
-        entries[name] = describe(runner, combo, silent, p, t, name, mark_for(name))
+        entries[name] = describe(runner, combo, silent, p, t, name, mark_for(name), keep)
     for name, (alt, other) in SELECTORS.items():
         mark = alt if silent.values.get(name) != alt else other
         p = _probe_selector(runner, combo, name, mark)
         t = runner.run(combo, probe_line(name, "=", mark), tracking=True)
-        entries[name] = describe(runner, combo, silent, p, t, name, mark)
+        entries[name] = describe(runner, combo, silent, p, t, name, mark, keep)
     entries.update(_axis_entries(combo, tracked))
     entries.update(_fixed_entries(combo, tracked))
-    return {k: v for k, v in entries.items() if v.get("value") is not None or "unresolved" in v}
+    entries = {k: v for k, v in entries.items() if v.get("value") is not None or "unresolved" in v}
+    return _unlink_missing(entries)
+
+
+def _unlink_missing(entries: dict[str, Any]) -> dict[str, Any]:
+    """Drop linked texts that refer to a variable this profile does not set."""
+    have = {n for n, e in entries.items() if e.get("statements")} | {"MACHINE", "DISTRO"}
+    for entry in entries.values():
+        for stmt in entry.get("statements", []):
+            if len(stmt) == 5 and not set(_REF.findall(stmt[4])) <= have:
+                del stmt[4]
+    return entries
 
 
 def _probe_selector(runner: Runner, combo: Combo, name: str, mark: str) -> dict[str, Values]:
     out: dict[str, Values] = {}
     for mode in MODES:
-        if mode == "+=":  # "glibc musl" would name a file that does not exist
-            out[mode] = {name: f" {mark}"}
+        if mode == "+=":
+            # "glibc musl" would name a file that does not exist: a local += lands as " v"
+            # unless a later "=" replaces it, which the "=" probe has just shown.
+            assigned = str(out["="][name])
+            out[mode] = {name: f" {mark}" if mark in assigned else assigned}
             continue
         result = runner.run(combo, probe_line(name, mode, mark))
         out[mode] = {name: result.values.get(name, "")}

@@ -6,6 +6,11 @@ distro and machine they list, per variable, the effective default value, the fil
 set it, and the few statements that reproduce BitBake's result when evaluated around a
 local.conf: ``before`` ones ahead of local.conf (like bitbake.conf's own lines above
 ``include conf/local.conf``), ``after`` ones behind it (machine, distro, defaultsetup).
+
+Values are expanded, except references to other profile variables where BitBake's own text
+has them (INHERIT keeps ``${PACKAGE_CLASSES}``, OVERRIDES ``${MACHINEOVERRIDES}``). What a
+profile cannot follow: a local.conf that changes TCLIBC, INIT_MANAGER or TCMODE (they select
+other include files), fragments, and variables the profile does not list.
 """
 
 from __future__ import annotations
@@ -57,6 +62,14 @@ class Default:
     #: Where the release sets it: path inside the layer repository, 1-based line.
     file: str
     line: int
+    #: The same text with references to other profile variables left in (``${PACKAGE_CLASSES}``
+    #: in INHERIT's), so a local.conf value of those reaches this one as in BitBake.
+    linked: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What to evaluate: the linked text when there is one, else the plain value."""
+        return self.value if self.linked is None else self.linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +167,7 @@ def _variable(name: str, entry: Mapping[str, Any]) -> VariableDefault:
 
 
 def _default(row: list[str]) -> Default:
-    phase, op, value, source = row
+    phase, op, value, source, *linked = row
     file, _, line = source.rpartition(":")
-    return Default(phase, op, value, file, int(line) if line.isdigit() else 0)
+    number = int(line) if line.isdigit() else 0
+    return Default(phase, op, value, file, number, linked[0] if linked else None)
