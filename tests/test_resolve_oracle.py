@@ -33,6 +33,23 @@ def corpus_bbpath(path: Path) -> list[str]:
     return [root, str(OE_CORE_META)]
 
 
+def test_corpus_templates_agree_with_bitbake(tmp_path: Path) -> None:
+    """``*.conf.sample`` templates, read as the ``.conf`` files they become."""
+    samples = sorted(CORPUS.rglob("*.conf.sample")) if CORPUS.is_dir() else []
+    if not samples:
+        pytest.skip("../shared/corpus is not available")
+    agree = 0
+    for number, sample in enumerate(samples):
+        target = tmp_path / str(number) / "conf" / sample.name.removesuffix(".sample")
+        target.parent.mkdir(parents=True)
+        target.write_bytes(sample.read_bytes())
+        result = compare([str(target)], [str(target.parent.parent), *corpus_bbpath(sample)])
+        assert not result.outcome_differs, (sample, result)
+        assert not result.diffs, (sample, result.diffs)
+        agree += result.agree
+    assert agree >= 40
+
+
 def test_corpus_agrees_with_bitbake() -> None:
     files = corpus_files()
     if not files:
