@@ -46,13 +46,24 @@ _CODE = re.compile(r"^CD[0-9]{0,3}$")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Safety limits on untrusted input; exceeding one is a ``LimitError``."""
+    """Safety limits on untrusted input; exceeding one is a ``LimitError``.
 
+    Set in ``[tool.confdrift.limits]`` with dashes (``max-value-size = 4194304``).
+    """
+
+    #: Characters in one variable's value, stored or expanded.
     max_value_size: int = 1 << 20
+    #: Variables one expansion may go through (``A`` -> ``${B}`` -> ``${C}``...).
     max_expansion_depth: int = 100
+    #: Nested include/require levels.
     max_include_depth: int = 50
+    #: Bytes of one file.
     max_file_size: int = 16 << 20
+    #: Characters of one logical line (continuations joined).
     max_line_length: int = 1 << 20
+    #: Characters one load may store and expand in total: bounds the time and memory of
+    #: configurations that grow a value step by step (``A .= "x"`` a million times).
+    max_total_size: int = 256 << 20
 
 
 @dataclass(frozen=True, slots=True)

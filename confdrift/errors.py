@@ -45,6 +45,20 @@ class ConfdriftError(Exception):
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (``--jobs``): rebuild them with every attribute,
+        # whatever the subclass's constructor takes.
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
+
+def _restore(
+    cls: type[ConfdriftError], args: tuple[object, ...], state: dict[str, object]
+) -> ConfdriftError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class ParseError(ConfdriftError):
     """The input is something BitBake would refuse to read or evaluate."""
@@ -55,11 +69,14 @@ class InputError(ParseError):
 
 
 class ExpansionError(ConfdriftError):
-    """Expanding ``${...}`` failed the way BitBake's expansion would fail (e.g. a self-reference)."""
+    """Expanding ``${...}`` failed as BitBake's expansion would fail (e.g. a self-reference)."""
 
 
 class LimitError(ConfdriftError):
     """A safety limit (value size, expansion depth, include depth, file size) was exceeded."""
+
+    #: The variables (or files) whose expansion (or inclusion) led to the limit, outermost first.
+    chain: tuple[str, ...] = ()
 
 
 class UsageError(ConfdriftError):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from confdrift import limits
 from confdrift.errors import ExpansionError, LimitError
 from confdrift.pyexpr import PyExprError, UnterminatedString
 
@@ -90,29 +91,43 @@ def expand_text(
     """
     while "${" in text:
         before = text
-        text = _substitute_names(text, variable, lookup, refs)
+        text = _substitute_names(text, variable, lookup, refs, max_size)
         # On an unterminated string BitBake drops this pass's Python step entirely.
         with contextlib.suppress(_Unterminated):
             text = _PY_REF.sub(lambda m: _python(m.group(), variable, run_python, refs), text)
         if len(text) > max_size:
-            what = variable or "an expression"
-            raise LimitError(f"expanding {what} exceeds {max_size} characters")
+            raise _too_big(variable, max_size)
         if text == before:
             break
     return text
 
 
+def _too_big(variable: str | None, max_size: int) -> LimitError:
+    what = f"the value of {variable}" if variable else "an expression"
+    return limits.exceeded(f"{what} grows past the value size limit", "max_value_size")
+
+
 def _substitute_names(
-    text: str, variable: str | None, lookup: Lookup, refs: References | None
+    text: str, variable: str | None, lookup: Lookup, refs: References | None, max_size: int
 ) -> str:
+    # The size is checked while substituting: a thousand references to a value just under
+    # the limit must fail at once, not after building a string a thousand times too big.
+    size = len(text)
+
     def one(match: re.Match[str]) -> str:
+        nonlocal size
         key = match.group()[2:-1]
         if variable and key == variable:
             raise failure(variable, text, f"Exception: variable {variable} references itself!")
         if refs is not None:
             refs.names.add(key)
         value = lookup(key)
-        return match.group() if value is None else value
+        if value is None:
+            return match.group()
+        size += len(value) - len(match.group())
+        if size > max_size:
+            raise _too_big(variable, max_size)
+        return value
 
     return VAR_REF.sub(one, text)
 

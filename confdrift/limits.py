@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from confdrift.config import Limits
 from confdrift.errors import LimitError
 
-__all__ = ["Limits", "active", "chain_text", "exceeded", "using"]
+__all__ = ["Limits", "active", "add_chain", "chain_text", "exceeded", "using"]
 
 # Limits is a frozen dataclass, so sharing one default instance is safe.
 _ACTIVE: ContextVar[Limits] = ContextVar("confdrift_limits", default=Limits())  # noqa: B039
@@ -59,9 +59,17 @@ def exceeded(
     value = getattr(active(), setting)
     key = setting.replace("_", "-")
     message = f"{what} (limit {value}; raise limits.{key} in [tool.confdrift.limits] if intended)"
+    error = LimitError(message, filename, line)
     if chain:
-        message += f"; chain: {chain_text(chain)}"
-    return LimitError(message, filename, line)
+        add_chain(error, chain)
+    return error
+
+
+def add_chain(error: LimitError, chain: Sequence[str]) -> None:
+    """Record (and show) how the run got to the limit: the error is raised deep inside."""
+    error.chain = tuple(chain)
+    error.message += f"; chain: {chain_text(chain)}"
+    error.args = (error.message,)
 
 
 def chain_text(names: Sequence[str]) -> str:

@@ -86,7 +86,7 @@ class VarStore:
         self.spent += size
         if self.spent > self.budget:
             raise limits.exceeded(
-                f"the configuration stores and expands over {self.budget} characters in total "
+                "the configuration stores and expands too many characters in total "
                 f"(reached at {what})", "max_total_size")
 
     def set_content(self, name: str, value: str) -> None:
