@@ -92,7 +92,34 @@ class _Files:
         base = top or path in self.base
         if path in self.virtual:
             return parse_text(self.virtual[path], path, base_config=base, version=self.version)
-        return parse_file(path, base_config=base, version=self.version)
+        key = _memo_key(path, base, self.version)
+        parsed = _PARSED.get(key) if key is not None else None
+        if parsed is None:
+            parsed = parse_file(path, base_config=base, version=self.version)
+            if key is not None and len(_PARSED) < _MEMO_LIMIT:
+                _PARSED[key] = parsed
+        return parsed
+
+
+#: Parsed files of this process: a child and its parent usually share every layer file, and
+#: a ParsedFile is immutable. Keyed by the file's identity so an edited file is read again.
+_PARSED: dict[tuple[str, bool, str | None, int, int, int], ParsedFile] = {}
+_MEMO_LIMIT = 4096
+
+
+def forget_parsed_files() -> None:
+    """Empty the in-process memo of parsed files (benchmarks, long-running callers)."""
+    _PARSED.clear()
+
+
+def _memo_key(
+    path: str, base: bool, version: str | None
+) -> tuple[str, bool, str | None, int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # let the parser report it
+    return (path, base, version, info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def _load_base(ev: Evaluator, path: str) -> None:
@@ -330,4 +357,11 @@ def _statement(name: str, default: releases.Default) -> Statement:
     return Statement(Kind.ASSIGN, span, name=name, op=default.op, value=default.text)
 
 
-__all__ = ["BBLAYERS_CONF", "BuildContext", "detect_release", "load_build", "load_build_context"]
+__all__ = [
+    "BBLAYERS_CONF",
+    "BuildContext",
+    "detect_release",
+    "forget_parsed_files",
+    "load_build",
+    "load_build_context",
+]
