@@ -90,11 +90,10 @@ def parse_text(
     lines = split(text, filename, recover)
     run = _Run(ctx, errors=list(lines.errors))
     logical = [item for item in lines.items if isinstance(item, LogicalLine)]
-    read = run.read(logical)
+    read = iter(run.read(logical))
     statements: list[Statement] = []
     for item in lines.items:
-        found = _block(item) if isinstance(item, Block) else read.get(id(item))
-        statements.extend(found or ())
+        statements.extend(_block(item) if isinstance(item, Block) else next(read))
     return ParsedFile(filename, ctx.reader, tuple(statements), tuple(lines.comments),
                       tuple(run.warnings), tuple(run.errors))
 
@@ -194,31 +193,35 @@ class _Run:
     errors: list[ParseError]
     warnings: list[ParseWarning] = field(default_factory=list)
 
-    def read(self, logical: list[LogicalLine]) -> dict[int, tuple[Statement, ...]]:
-        """Statements of each logical line, keyed by ``id()`` of the line."""
-        out: dict[int, tuple[Statement, ...]] = {}
-        start = 0
+    def read(self, logical: list[LogicalLine]) -> list[tuple[Statement, ...]]:
+        """The statements of each logical line, in order."""
+        out: list[tuple[Statement, ...]] = [()] * len(logical)
+        start, size = 0, len(logical)
         while start < len(logical):
-            start = self._read_from(logical, start, out)
+            end = min(start + size, len(logical))
+            bad = self._read_range(logical, start, end, out)
+            # After a bad line (recover=True) go on in small, doubling chunks: re-parsing
+            # the whole rest after each error would be quadratic in a file full of them.
+            start, size = (end, size * 2) if bad is None else (bad + 1, 1)
         return out
 
-    def _read_from(self, logical: list[LogicalLine], start: int,
-                   out: dict[int, tuple[Statement, ...]]) -> int:
-        """Parse ``logical[start:]``; on a bad line handle it and return where to go on."""
+    def _read_range(self, logical: list[LogicalLine], start: int, end: int,
+                    out: list[tuple[Statement, ...]]) -> int | None:
+        """Parse ``logical[start:end]`` into ``out``; the index of a bad line, if any."""
         from lark.exceptions import UnexpectedInput
 
-        chunk = logical[start:]
+        chunk = logical[start:end]
         try:
             trees = _parse_chunk(chunk, self.ctx.reader)
         except UnexpectedInput as exc:
             bad = start + _line_of(chunk, exc.pos_in_stream)
             if bad > start:
-                self._read_from(logical[:bad], start, out)
-            out[id(logical[bad])] = self._unparsed(logical[bad])
-            return bad + 1
-        for line, tree in zip(chunk, trees, strict=True):
-            out[id(line)] = self._checked(line, tree)
-        return len(logical)
+                self._read_range(logical, start, bad, out)
+            out[bad] = self._unparsed(logical[bad])
+            return bad
+        for index, tree in enumerate(trees, start):
+            out[index] = self._checked(logical[index], tree)
+        return None
 
     def _checked(self, line: LogicalLine, tree: Tree[Token] | Token) -> tuple[Statement, ...]:
         try:
