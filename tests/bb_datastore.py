@@ -36,6 +36,8 @@ class BBResult:
     warnings: list[str] = field(default_factory=list)
     #: Names BitBake stores as functions (``.inc`` shell/python functions): not compared.
     functions: set[str] = field(default_factory=set)
+    #: With ``tracking``: the files each variable's history mentions.
+    files_of: dict[str, set[str]] = field(default_factory=dict)
 
 
 class _Log(logging.Handler):
@@ -62,7 +64,10 @@ def _captured() -> Iterator[_Log]:
 
 
 def bb_load(
-    paths: Sequence[str], bbpath: Sequence[str], preset: Mapping[str, str] | None = None
+    paths: Sequence[str],
+    bbpath: Sequence[str],
+    preset: Mapping[str, str] | None = None,
+    tracking: bool = False,
 ) -> BBResult:
     """Load ``paths`` in order with BitBake and read back every variable."""
     bb = import_bb()
@@ -70,6 +75,8 @@ def bb_load(
     with _captured() as log, _oe_stubbed(bb):
         bb.parse.clear_cache()
         data = bb.data.init()
+        if tracking:
+            data.enableTracking()
         data.setVar("BBPATH", ":".join(bbpath))
         for name, value in (preset or {}).items():
             data.setVar(name, value)
@@ -80,6 +87,11 @@ def bb_load(
             result.error = _message(exc, log.messages)
         else:
             _read_all(data, result)
+            if tracking:
+                result.files_of = {
+                    name: {str(step.get("file")) for step in data.varhistory.variable(name)}
+                    for name in result.values
+                }
         result.warnings = list(log.messages)
     return result
 
