@@ -68,10 +68,12 @@ def load_build_context(
 ) -> tuple[ResolvedConfig, BuildContext]:
     """:func:`load_build`, also saying how the build was loaded."""
     inp = build if isinstance(build, BuildInput) else classify(Path(os.fspath(build)))
-    found = _layer_dirs(inp, layers, release)
-    if found is not None and inp.local_conf is not None:
-        return _full_chain(inp, found, release, explicit=layers is not None)
-    return _with_profile(inp, release)
+    named = _named_layers(inp, layers, release)
+    if named and inp.local_conf is not None and all(os.path.isdir(p) for p in named):
+        return _full_chain(inp, named, release, explicit=layers is not None)
+    # Some layers missing: any core layer that is there still tells the release.
+    present = [p for p in named if os.path.isdir(p)]
+    return _with_profile(inp, release or detect_release(present))
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -170,21 +172,17 @@ def _vtuple(version: str) -> tuple[int, ...]:
 # --- the full chain ----------------------------------------------------------------------
 
 
-def _layer_dirs(
+def _named_layers(
     inp: BuildInput, layers: Sequence[PathLike] | None, release: str | None
-) -> list[str] | None:
-    """The layer directories when every one exists on disk, else ``None``."""
+) -> list[str]:
+    """The layer directories the build names (explicitly, in bblayers.conf or in kas)."""
     if layers is not None:
         found = [os.path.abspath(os.fspath(p)) for p in layers]
     elif inp.bblayers_conf is not None:
         found = _bblayers(inp, release)
-    elif inp.layers:
-        found = [str(p) for p in inp.layers]
     else:
-        return None
-    found = [os.path.expanduser(p).rstrip("/") for p in found]
-    ok = bool(found) and all(os.path.isdir(p) for p in found)
-    return found if ok else None
+        found = [str(p) for p in inp.layers]
+    return [os.path.expanduser(p).rstrip("/") for p in found]
 
 
 def _bblayers(inp: BuildInput, release: str | None) -> list[str]:

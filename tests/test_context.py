@@ -75,15 +75,16 @@ def test_release_detection_reads_the_core_layer(tmp_path: Path) -> None:
     assert detect_release([str(tmp_path / "extra")]) is None
 
 
-def test_missing_layer_falls_back_to_local_conf_only(tmp_path: Path) -> None:
+def test_missing_layer_falls_back_to_the_release_profile(tmp_path: Path) -> None:
     build = _tree(tmp_path, "", 'A = "1"\n')
     (tmp_path / "extra" / "conf" / "layer.conf").unlink()
     (tmp_path / "extra" / "conf").rmdir()
     (tmp_path / "extra").rmdir()
     ours, context = load_build_context(build)
-    assert context.full_chain is False
+    assert (context.release, context.full_chain) == ("scarthgap", False)
     assert ours.get("A") == "1"
-    assert ours.get("LAYERSERIES_CORENAMES") is None
+    assert ours.get("AFTER") is None  # bitbake.conf was not read
+    assert ours.history("LAYERSERIES_CORENAMES")[-1].file.startswith("release default")
 
 
 FRAGMENT_CASES = [
