@@ -372,7 +372,7 @@ class _Statements:
         start = args.start_pos - self.base  # type: ignore[operator]
         if kind in _TASK:
             # BitBake keeps only what precedes a '#': value and args hold that part.
-            raw = self._task_list(kind)
+            raw, start = self._task_list(kind)
         words = self._arguments(kind, raw)
         return Statement(_KIND[kind], self._span(), value=raw,
                          value_span=self._value_span(start, start + len(raw)),
@@ -390,7 +390,7 @@ class _Statements:
             return _groups(pattern.match(text) if pattern else None)
         return tuple(raw.split())
 
-    def _task_list(self, kind: str) -> str:
+    def _task_list(self, kind: str) -> tuple[str, int]:
         text = self.line.text
         match = _TASK[kind].match(text)
         if match is None:
@@ -402,7 +402,7 @@ class _Statements:
                         f"task name {word!r} contains a keyword ({', '.join(_SETVAR_KEYWORDS)}) "
                         "which BitBake does not support; rename the task", self.ctx.filename,
                         self.line.last_line, 1)
-        return match.group(1)
+        return match.group(1), match.start(1)
 
 
 @cache
