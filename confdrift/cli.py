@@ -25,7 +25,7 @@ from confdrift.findings import Finding, Severity
 from confdrift.report import OutputFormat
 
 if TYPE_CHECKING:
-    from confdrift.config import Settings
+    from confdrift.config import Limits, Settings
 
 app = typer.Typer(
     name="confdrift",
@@ -102,6 +102,7 @@ class _CheckArgs:
     fix: bool
     diff: bool
     verbose: bool
+    jobs: int = 1
 
 
 _Codes = Annotated[
@@ -150,6 +151,11 @@ def check(
         bool, typer.Option("--diff", help="Print what --fix would change, instead of the report.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, metavar="N",
+                     help="Check the children in N processes (same output as one)."),
+    ] = 1,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
@@ -170,7 +176,7 @@ def check(
         "fail_on": fail_on,
     }
     names = tuple(str(c) for c in children)
-    args = _CheckArgs(names, cli, select, ignore, config, fmt, output, fix, diff, verbose)
+    args = _CheckArgs(names, cli, select, ignore, config, fmt, output, fix, diff, verbose, jobs)
     _run(debug, lambda: _check(args))
 
 
@@ -192,7 +198,7 @@ def _check(args: _CheckArgs) -> int:
         typer.echo(f"confdrift: configuration: {settings.config_file or 'none'}", err=True)
     # The engine applies settings and suppressions; again here so that the CD901 findings
     # suppressions produce obey select, ignore and severity like every other rule.
-    findings = apply_settings(_engine_check(args.children, settings), settings)
+    findings = apply_settings(_engine_check(args.children, settings, args.jobs), settings)
     if args.diff:
         _write(_fix_diff(args.children, findings), args.output)
         return for_findings(findings, settings.fail_on)
@@ -202,15 +208,15 @@ def _check(args: _CheckArgs) -> int:
     return for_findings(findings, settings.fail_on)
 
 
-def _engine_check(children: Sequence[str], settings: Settings) -> list[Finding]:
-    from confdrift import engine
+def _engine_check(children: Sequence[str], settings: Settings, jobs: int = 1) -> list[Finding]:
+    from confdrift import parallel
 
     if len(children) <= _PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        return list(engine.check(list(children), settings.parent, settings))
+        return parallel.check(list(children), settings.parent, settings, jobs)
     from confdrift.report.text import status
 
     with status(f"Checking {len(children)} configurations"):
-        return list(engine.check(list(children), settings.parent, settings))
+        return parallel.check(list(children), settings.parent, settings, jobs)
 
 
 def _emit(args: _CheckArgs, findings: Sequence[Finding]) -> None:
@@ -300,7 +306,7 @@ def _show(paths: list[str], names: list[str], fmt: ShowFormat) -> int:
     import confdrift
     from confdrift.report import show as views
 
-    resolved = confdrift.load(paths)
+    resolved = confdrift.load(paths, limits=_limits())
     shown = views.collect(resolved, names)
     if fmt is ShowFormat.JSON:
         _write(views.show_json(paths, shown), None)
@@ -346,9 +352,16 @@ def _explain(name: str, paths: list[str]) -> int:
         return ExitCode.OK
     import confdrift
 
-    (view,) = views.collect(confdrift.load(paths), [name])
+    (view,) = views.collect(confdrift.load(paths, limits=_limits()), [name])
     _write(views.explain_variable(view), None)
     return ExitCode.OK
+
+
+def _limits() -> Limits:
+    """The configured safety limits (``[tool.confdrift.limits]``), for show and explain."""
+    from confdrift.config import load_settings
+
+    return load_settings().limits
 
 
 @app.command("rules")

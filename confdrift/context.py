@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from confdrift import limits as limits_in_force
 from confdrift import releases
+from confdrift.config import Limits
 from confdrift.datastore import ResolvedConfig
 from confdrift.errors import InputError
 from confdrift.evaluate import Evaluator
@@ -50,6 +52,7 @@ def load_build(
     *,
     release: str | None = None,
     layers: Sequence[PathLike] | None = None,
+    limits: Limits | None = None,
 ) -> ResolvedConfig:
     """The resolved configuration of ``build`` (a BuildInput, build dir, conf file or kas file).
 
@@ -57,7 +60,7 @@ def load_build(
     the bblayers.conf layer list. Raises :class:`~confdrift.errors.ConfdriftError` subclasses
     for anything BitBake would reject.
     """
-    return load_build_context(build, release=release, layers=layers)[0]
+    return load_build_context(build, release=release, layers=layers, limits=limits)[0]
 
 
 def load_build_context(
@@ -65,8 +68,17 @@ def load_build_context(
     *,
     release: str | None = None,
     layers: Sequence[PathLike] | None = None,
+    limits: Limits | None = None,
 ) -> tuple[ResolvedConfig, BuildContext]:
-    """:func:`load_build`, also saying how the build was loaded."""
+    """:func:`load_build`, also saying how the build was loaded (``limits``: see
+    :mod:`confdrift.limits`; default: the limits in force)."""
+    with limits_in_force.using(limits):
+        return _load_build_context(build, release, layers)
+
+
+def _load_build_context(
+    build: BuildInput | PathLike, release: str | None, layers: Sequence[PathLike] | None
+) -> tuple[ResolvedConfig, BuildContext]:
     inp = build if isinstance(build, BuildInput) else classify(Path(os.fspath(build)))
     named = _named_layers(inp, layers, release)
     if named and inp.local_conf is not None and all(os.path.isdir(p) for p in named):

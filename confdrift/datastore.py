@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from confdrift import history
+from confdrift import limits as limits_in_force
+from confdrift.config import Limits
 from confdrift.errors import ExpansionError, InputError
 from confdrift.evaluate import Evaluator
 from confdrift.history import FinalState, HistoryEntry, Step
@@ -165,6 +167,8 @@ def load(
     paths: PathLike | Sequence[PathLike],
     bbpath: Iterable[PathLike] | None = None,
     overrides: Mapping[str, str] | None = None,
+    *,
+    limits: Limits | None = None,
 ) -> ResolvedConfig:
     """Evaluate ``paths`` in order into one datastore, as ``bb.parse.handle`` would.
 
@@ -172,8 +176,18 @@ def load(
     ``overrides`` are set first, like variables taken from the environment. Raises
     :class:`~confdrift.errors.ParseError` (or a subclass) for anything BitBake rejects,
     :class:`~confdrift.errors.ExpansionError` for a failing ``:=`` or include path, and
-    :class:`~confdrift.errors.LimitError` when a safety limit is hit.
+    :class:`~confdrift.errors.LimitError` when a safety limit is hit (``limits``; default:
+    the limits in force, see :mod:`confdrift.limits`).
     """
+    with limits_in_force.using(limits):
+        return _load(paths, bbpath, overrides)
+
+
+def _load(
+    paths: PathLike | Sequence[PathLike],
+    bbpath: Iterable[PathLike] | None,
+    overrides: Mapping[str, str] | None,
+) -> ResolvedConfig:
     if isinstance(paths, (str, os.PathLike)):
         files = [os.fspath(paths)]
     else:

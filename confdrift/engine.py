@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from confdrift import build
+from confdrift import build, limits
 from confdrift.findings import Finding
 from confdrift.rules import Rule, all_rules
 from confdrift.rules.base import BuildView, Context
@@ -18,10 +18,12 @@ from confdrift.rules.base import BuildView, Context
 
 def check(children: Sequence[str], parent: str | None, settings: Any) -> list[Finding]:
     """Every finding for each child against the parent (or alone, without one)."""
-    parent_view = build.view(parent, settings) if parent else None
-    findings: list[Finding] = []
-    for child in children:
-        findings.extend(check_one(build.view(child, settings), parent_view, settings))
+    # Each child's view is dropped once its findings are out: memory stays flat in the count.
+    with limits.using(getattr(settings, "limits", None)):
+        parent_view = build.view(parent, settings) if parent else None
+        findings: list[Finding] = []
+        for child in children:
+            findings.extend(check_one(build.view(child, settings), parent_view, settings))
     return findings
 
 
