@@ -300,3 +300,79 @@ def test_include_arguments_are_unquoted_words_without_comments() -> None:
     (stmt,) = parse_text("include a.conf # note").statements
     assert (stmt.kind, stmt.args, stmt.value) == (Kind.INCLUDE, ("a.conf", "#", "note"),
                                                   "a.conf # note")
+
+
+# Corner cases of line joining, whitespace and quoting, checked against BitBake itself.
+EDGE_CASES = [
+    ('\\\nx\n', 't.conf'),
+    ('A = "x\\\\\n\n"\n', 't.conf'),
+    ('A = "x\\\\\\\\', 't.conf'),
+    ('A = "x\\\\\\\\\nB\n"', 't.conf'),
+    ('\\\nx\n', 't.inc'),
+    ('def f(d):\n    a = 1 \\\n\n    return a\nB = "x"\n', 't.inc'),
+    ('do_x() {\n  echo \\\n}\n', 't.inc'),
+    ('A\xa0=\xa0"x"\n', 't.conf'),
+    ('A\x1c=\x1c"x"\x1c\n', 't.conf'),
+    ('A = "a\x85b"\n', 't.conf'),
+    ('A = "a\u2028b"\n', 't.conf'),
+    ('A = "x"\x0c\n', 't.conf'),
+    ('export\xa0A\n', 't.conf'),
+    ('include\xa0a.conf\n', 't.conf'),
+    ('unset\tA[ab]\n', 't.conf'),
+    ('A = "x"\n\x1c\nB = "y"\n', 't.conf'),
+    ('# c \\\n#d \\\n# e\n', 't.conf'),
+    ('# c \\\n', 't.inc'),
+    ('#c\\\n#d\nA = "x"\n', 't.inc'),
+    ('A = "a\\\n#c"\n', 't.inc'),
+    ('python() {\n}\n', 't.inc'),
+    ('python do_x () {\n}\n', 't.inc'),
+    ('pythonfoo() {\n}\n', 't.inc'),
+    ('fakeroot python do_x() {\n}\n', 't.inc'),
+    ('def f(d): return 1\n', 't.inc'),
+    ('def f(d)\n', 't.inc'),
+    ('def  f(d):\n\tpass\n', 't.inc'),
+    ('do_x() {\n', 't.inc'),
+    ('do_x() {', 't.inc'),
+    ('A() {}\n', 't.inc'),
+    ('${X}() {\n}\n', 't.inc'),
+    ('a:b() {\n}\n', 't.inc'),
+    ('export A:x = "1"\n', 't.conf'),
+    ('A[a.b-c+d_e] := "1"\n', 't.conf'),
+    ('addtask do_x # c\n', 't.inc'),
+    ('EXPORT_FUNCTIONS do_a do_b\n', 't.inc'),
+    ('addhandler h1 h2\n', 't.inc'),
+    ('inherit_defer ${A}\n', 't.inc'),
+    ('addpylib a b c\n', 'layer.conf'),
+    ('addpylib ab\n', 'layer.conf'),
+    ('addfragments a b c d e\n', 't.conf'),
+    ('A = """"\n', 't.conf'),
+    ("A = ''''\n", 't.conf'),
+    ('A = "\'"\'"\n', 't.conf'),
+    ('A = "\n', 't.conf'),
+    ('A = """\n', 't.conf'),
+    ('A = \'"\'\n', 't.conf'),
+    ('A = "x"y"z"\n', 't.conf'),
+    ('A ="a"b"c"\n', 't.conf'),
+    ('export  export  = "x"\n', 't.conf'),
+    ('A:=:"x"\n', 't.conf'),
+    ('A::="x"\n', 't.conf'),
+    ('A?=="x"\n', 't.conf'),
+    ('A =="x"\n', 't.conf'),
+    ('A.=."x"\n', 't.conf'),
+    ('A[f]["g"] = "x"\n', 't.conf'),
+    ('A[f] [g] = "x"\n', 't.conf'),
+    ('\ufeff# c\n', 't.conf'),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), EDGE_CASES, ids=[repr(c[0])[:40] for c in EDGE_CASES])
+def test_corner_cases_match_bitbake(text: str, name: str) -> None:
+    oracle.require_bb()
+    expected = oracle.read_text(text, name, base_config=base_config_for(name))
+    try:
+        rows = oracle.rows_of(parse_text(text, name))
+    except ParseError:
+        assert not expected.accepted
+        return
+    assert expected.accepted
+    assert rows == expected.rows
