@@ -19,14 +19,14 @@ from confdrift import history
 from confdrift import limits as limits_in_force
 from confdrift.config import Limits
 from confdrift.errors import ExpansionError, InputError
-from confdrift.evaluate import Evaluator
+from confdrift.evaluate import BUILTIN_RENAMES, Evaluator
 from confdrift.history import FinalState, HistoryEntry, Step
 from confdrift.includes import MissingInclude
 from confdrift.nodes import ParsedFile
 from confdrift.overrides import choose_variant, condition_active
-from confdrift.varstore import CONTENT, VarStore
+from confdrift.varstore import CONTENT, FLAG_DEFAULT, VarStore
 
-__all__ = ["HistoryEntry", "MissingInclude", "ResolvedConfig", "load"]
+__all__ = ["HistoryEntry", "MissingInclude", "RenamedUse", "ResolvedConfig", "load"]
 
 PathLike = str | os.PathLike[str]
 
@@ -38,6 +38,27 @@ class _LoadResult:
     warnings: tuple[str, ...]
     errors: tuple[str, ...]
     python_functions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenamedUse:
+    """A variable BitBake knows was renamed, still set when loading is done.
+
+    The cooker refuses such a configuration after reading it (``bitbake`` stops with
+    "Variable OLD has been renamed to NEW").
+    """
+
+    old: str
+    #: The new name, or (when it contains a space) BitBake's text to show instead.
+    new: str
+    #: ``(file, line)`` of each statement that set it.
+    locations: tuple[tuple[str, int], ...]
+
+    @property
+    def message(self) -> str:
+        if " " in self.new:
+            return f"Variable {self.old} {self.new}"
+        return f"Variable {self.old} has been renamed to {self.new}"
 
 
 class ResolvedConfig:
@@ -81,6 +102,27 @@ class ResolvedConfig:
     def python_functions(self) -> tuple[str, ...]:
         """Names of ``def`` functions found in ``.inc`` files (not evaluated)."""
         return self._result.python_functions
+
+    def renamed_in_use(self) -> tuple[RenamedUse, ...]:
+        """The cooker's final check: renamed variables (BitBake's own list plus every
+        ``BB_RENAMED_VARIABLES[OLD]``) that have a value or override variants."""
+        found = []
+        for old, new in sorted(self._renames().items()):
+            if not self._has_value(old) and not self._store.variants.get(old):
+                continue
+            steps = self._recorder.steps.get(old, [])
+            where = tuple(dict.fromkeys((s.file, s.line) for s in steps if s.line))
+            found.append(RenamedUse(old, new, where))
+        return tuple(found)
+
+    def _renames(self) -> dict[str, str]:
+        rec = self._store.records.get("BB_RENAMED_VARIABLES")
+        flags = dict(rec.flags) if rec is not None else {}
+        renames = {k: v for k, v in flags.items() if not k.startswith(("_", ":"))}
+        for key, value in flags.items():
+            if key.startswith(FLAG_DEFAULT):
+                renames.setdefault(key[len(FLAG_DEFAULT) :], value)
+        return {**renames, **BUILTIN_RENAMES}
 
     def get(self, name: str) -> str | None:
         """``d.getVar(name)``: the final, expanded value (``None``: unset)."""

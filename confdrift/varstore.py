@@ -87,7 +87,9 @@ class VarStore:
         if self.spent > self.budget:
             raise limits.exceeded(
                 "the configuration stores and expands too many characters in total "
-                f"(reached at {what})", "max_total_size")
+                f"(reached at {what})",
+                "max_total_size",
+            )
 
     def set_content(self, name: str, value: str) -> None:
         """``setVar(name, value, parsing=True)``: a strong value, or a deferred operation."""
@@ -305,7 +307,9 @@ class VarStore:
         if len(self._stack) >= self.max_depth:
             raise limits.exceeded(
                 f"expansion nests deeper than {self.max_depth} variables",
-                "max_expansion_depth", chain=[*self._stack, name])
+                "max_expansion_depth",
+                chain=[*self._stack, name],
+            )
         self._stack.append(name)
 
     def _note_unevaluated(self, reasons: set[str] | frozenset[str]) -> None:
@@ -384,6 +388,11 @@ class VarStore:
             raise
 
     def _run_python(self, code: str) -> str | None:
+        if "${@" in code:
+            # Only an expression confdrift left unevaluated gets pasted into code like
+            # this; BitBake would have pasted its result, so the outcome is unknown.
+            self._note_unevaluated({f"${{@{code}}} contains an expression not evaluated"})
+            return None
         result = pyexpr.evaluate(code, self._py_getvar, self._py_getflag)
         if isinstance(result, pyexpr.NotEvaluated):
             self._note_unevaluated({f"${{@{code}}} {result.reason}"})

@@ -215,3 +215,26 @@ def test_addfragments_builtin_refuses_a_set_variable(tmp_path: Path) -> None:
     files = {"t.conf": FRAGMENTS.format(root=tmp_path, pre='MACHINE ?= "strong"\n')}
     with pytest.raises(ParseError, match="builtin fragment 'machine/qemuarm'"):
         _load(tmp_path, files)
+
+
+def test_renamed_in_use_is_the_cookers_final_check(tmp_path: Path) -> None:
+    text = (
+        'OLD_Y = "set before the rename is known"\n'
+        'BB_RENAMED_VARIABLES[OLD_Y] = "NEW_Y"\n'
+        'BB_RENAMED_VARIABLES[OLD_Z] = "is gone for good"\n'
+        'OLD_Z:append = " z"\n'
+        'BB_RENAMED_VARIABLES[UNUSED] = "NEW_U"\n'
+    )
+    config = _load(tmp_path, {"t.conf": text})
+    uses = {u.old: u for u in config.renamed_in_use()}
+    assert set(uses) == {"OLD_Y", "OLD_Z"}
+    assert uses["OLD_Y"].message == "Variable OLD_Y has been renamed to NEW_Y"
+    assert uses["OLD_Y"].locations == ((str(tmp_path / "t.conf"), 1),)
+    assert uses["OLD_Z"].message == "Variable OLD_Z is gone for good"
+
+
+def test_code_holding_an_unevaluated_expression_is_unevaluated(tmp_path: Path) -> None:
+    text = 'P := "${@os.getcwd()}"\nQ = "${@\'${P}\'.upper()}"\n'
+    config = _load(tmp_path, {"t.conf": text})
+    assert not config.is_evaluated("Q")
+    assert config.get("Q") == "${@'${@os.getcwd()}'.upper()}"
