@@ -275,7 +275,15 @@ class Evaluator:
         self.load_file(path)
 
     def inherit(self, st: Statement, filename: str) -> None:
-        """``inherit`` in an ``.inc``: the class must exist; its content is not evaluated."""
+        """``inherit`` in an ``.inc``: the class must exist; its content is not evaluated.
+
+        ``inherit_defer`` only records the classes (BitBake looks them up when a recipe is
+        finalised, which configuration parsing never does).
+        """
+        line = st.span.end_line
+        if st.kind is Kind.INHERIT_DEFER:
+            self.warnings.append(f"{filename}:{line}: inherit_defer not evaluated: {st.text}")
+            return
         bbpath = self.store.get("BBPATH") or ""
         for cls in self.store.expand(" ".join(st.args)).split():
             name = cls if cls.endswith(".bbclass") else f"{cls}.bbclass"
@@ -284,8 +292,8 @@ class Evaluator:
             )
             if found is None and not os.path.isabs(cls):
                 message = f"Could not inherit file classes/{name}"
-                raise ParseError(message, filename, st.span.end_line)
-            self.warnings.append(f"{filename}:{st.span.end_line}: class {cls} not evaluated")
+                raise ParseError(message, filename, line)
+            self.warnings.append(f"{filename}:{line}: class {cls} not evaluated")
 
 
 def _directive_rest(st: Statement) -> str:

@@ -68,6 +68,8 @@ class VarStore:
         self.spent = 0
         self.override_vars: set[str] = {"OVERRIDES", "FILE"}
         self._overrides: list[str] | None = None
+        #: Why the cached override list is not fully known (unevaluated ``${@...}``).
+        self._override_reasons: set[str] = set()
         self._computing_overrides = False
         self._cache: dict[str, tuple[str | None, frozenset[str]]] = {}
         self._stack: list[str] = []
@@ -194,9 +196,12 @@ class VarStore:
     def overrides(self) -> list[str]:
         """The active override list, cached like BitBake's until an input of it is set."""
         if self._overrides is not None:
+            # A value chosen by an override list that needed unevaluated Python is unknown too.
+            self._note_unevaluated(self._override_reasons)
             return self._overrides
         if self._computing_overrides:
             return []
+        self._override_reasons = set()
         # Reads made while computing see no overrides; BitBake's guard makes a re-entry
         # here harmless, so the cycle check starts afresh too.
         self._computing_overrides = True
@@ -215,6 +220,7 @@ class VarStore:
                 self._overrides = None  # no half-computed list survives a failed read
                 raise
             if new == current:
+                self._note_unevaluated(self._override_reasons)
                 return current
             current = new
         self._overrides = None
@@ -224,10 +230,12 @@ class VarStore:
 
     def _overrides_read(self) -> list[str]:
         saved_stack, self._stack = self._stack, []
+        self._unevaluated.append(self._override_reasons)
         try:
             return (self.get("OVERRIDES") or "").split(":")
         finally:
             self._stack = saved_stack
+            self._unevaluated.pop()
 
     # --- reads -------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ WORDS = (
     "${UNSET}",
     "x ${B} y",
     "${@'p'}",
+    "${@os.getcwd()}",
     "${@d.getVar('B') or 'n'}",
     "${@'q' if d.getVar('C') else 'r'}",
 )
@@ -72,7 +73,9 @@ simple = st.one_of(
 statement = st.one_of(
     assignment(), assignment(), assignment(), flag_statement(), overrides_line, simple
 )
-include_statement = st.sampled_from(["include inc.conf", "require inc.conf", "include none.conf"])
+include_statement = st.sampled_from(
+    ["include inc.conf", "require inc.conf", "include none.conf", "include_all inc.conf"]
+)
 
 
 @st.composite
