@@ -9,6 +9,7 @@ Pending ``:append``/``:prepend``/``:remove`` operations live in a separate list 
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -73,6 +74,8 @@ class VarStore:
         self._computing_overrides = False
         self._cache: dict[str, tuple[str | None, frozenset[str]]] = {}
         self._stack: list[str] = []
+        #: The variable each expansion in progress belongs to (``None``: free text).
+        self._expanding: list[str | None] = []
         self._unevaluated: list[set[str]] = []
 
     # --- writes ------------------------------------------------------------------------
@@ -382,6 +385,7 @@ class VarStore:
         read.expanded = "".join(kept)
 
     def _expand(self, text: str, variable: str | None, refs: References | None = None) -> str:
+        self._expanding.append(variable)
         try:
             result = expand_text(
                 text, variable, self.get, self._run_python, refs=refs, max_size=self.max_size
@@ -394,6 +398,8 @@ class VarStore:
             if not exc.chain and self._stack:
                 limits.add_chain(exc, self._stack)
             raise
+        finally:
+            self._expanding.pop()
 
     def _run_python(self, code: str) -> str | None:
         if "${@" in code:
@@ -401,11 +407,31 @@ class VarStore:
             # this; BitBake would have pasted its result, so the outcome is unknown.
             self._note_unevaluated({f"${{@{code}}} contains an expression not evaluated"})
             return None
+        self._read_vardeps(code)
         result = pyexpr.evaluate(code, self._py_getvar, self._py_getflag)
         if isinstance(result, pyexpr.NotEvaluated):
             self._note_unevaluated({f"${{@{code}}} {result.reason}"})
             return None
         return result
+
+    def _read_vardeps(self, code: str) -> None:
+        """BitBake reads the variable's ``vardeps`` flag, expanded, before running its code.
+
+        The value only feeds BitBake's dependency log, but expanding it can fail (a
+        ``vardeps`` that mentions the variable itself recurses), failing the variable too.
+        """
+        variable = self._expanding[-1] if self._expanding else None
+        if not variable or self.get_flag(variable, "vardeps") is None:
+            return
+        try:
+            ast.parse(code.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return  # BitBake fails (or skips) on compiling before it reads the flag
+        self._unevaluated.append(set())  # only the failure matters, not what it expands to
+        try:
+            self.get_flag(variable, "vardeps", expand=True)
+        finally:
+            self._unevaluated.pop()
 
     def _py_getvar(self, name: str, expand: bool) -> str | None:
         reasons: set[str] = set()

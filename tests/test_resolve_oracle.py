@@ -133,6 +133,9 @@ EDGE_CASES = {
     "odd-operator": 'A = "a"\nA:append .= "b"\nA:remove ?= "a"\n',
     "file-variable": 'A := "${FILE}"\nB = "${FILE}"\n',
     "default-of-append-name": 'A:append ??= "x"\nA = "a"\n',
+    "vardeps-read-before-python": 'B = "${@\'q\'}"\nB[vardeps] = "x ${B} y"\nC = "${@\'c\'}"\n'
+    'C[vardeps] = "${A}"\n',
+    "python-pasted-unevaluated": 'P := "${@os.getcwd()}"\nQ = "${@\'${P}\'.upper()}"\n',
 }
 
 

@@ -52,9 +52,16 @@ class BuildView:
         """The value of ``name`` and where it came from, for a finding."""
         value = self.get(name)
         location = self.location(name)
-        if location is not None:
-            return Side(value, str(location), location)
-        return Side(value, self._default_source(name, value))
+        source = str(location) if location is not None else self._default_source(name, value)
+        if not self.evaluated(name):
+            # Never executed: the value shown is the text, and the user must know that.
+            source += " (not evaluated: holds inline Python confdrift does not run)"
+        return Side(value, source, location)
+
+    def evaluated(self, name: str) -> bool:
+        """False when the value still holds ``${@...}`` that confdrift did not evaluate."""
+        check = getattr(self.config, "is_evaluated", None)
+        return True if check is None else bool(check(name))
 
     def location(self, name: str) -> Location | None:
         """The file and line of the statement that decided ``name``'s value."""
