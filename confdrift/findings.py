@@ -44,6 +44,8 @@ class Side:
     #: ``"release default, scarthgap, poky.conf:33"``.
     source: str
     location: Location | None = None
+    #: False when ``value`` still holds ``${@...}`` text confdrift did not evaluate (never runs).
+    evaluated: bool = True
 
 
 @dataclass(frozen=True, slots=True)

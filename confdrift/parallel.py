@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from confdrift import engine, limits
+from confdrift import limits
 from confdrift.findings import Finding
 from confdrift.rules.base import BuildView
 
@@ -25,6 +25,8 @@ def check(
     children: Sequence[str], parent: str | None, settings: Any, jobs: int = 1
 ) -> list[Finding]:
     """:func:`confdrift.engine.check` over ``jobs`` processes (serial when 1 or fewer)."""
+    from confdrift import engine  # looked up per call: tests replace the engine module
+
     jobs = min(jobs, len(children))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return engine.check(children, parent, settings)
@@ -53,7 +55,7 @@ def _parent_view(parent: str | None, settings: Any) -> BuildView | None:
 
 
 def _check_child(child: str) -> list[Finding]:
-    from confdrift import build
+    from confdrift import build, engine
 
     settings = _WORKER["settings"]
     with limits.using(getattr(settings, "limits", None)):

@@ -53,10 +53,11 @@ class BuildView:
         value = self.get(name)
         location = self.location(name)
         source = str(location) if location is not None else self._default_source(name, value)
-        if not self.evaluated(name):
+        evaluated = self.evaluated(name)
+        if not evaluated:
             # Never executed: the value shown is the text, and the user must know that.
             source += " (not evaluated: holds inline Python confdrift does not run)"
-        return Side(value, source, location)
+        return Side(value, source, location, evaluated)
 
     def evaluated(self, name: str) -> bool:
         """False when the value still holds ``${@...}`` that confdrift did not evaluate."""
