@@ -92,7 +92,7 @@ def _cleaned(inp: inputs.BuildInput, parsed: Sequence[ParsedFile]) -> dict[str, 
     for p in parsed:
         if p.errors or any(_is_old_syntax(s) for s in p.statements):
             text = inp.generated.get(inputs.LOCAL_CONF, "") if kas else _read(p.filename)
-            texts[inputs.LOCAL_CONF if kas else p.filename] = _clean_text(p, text)
+            texts[str(Path(p.filename).absolute())] = _clean_text(p, text)
     return texts
 
 

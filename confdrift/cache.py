@@ -153,7 +153,7 @@ def _to_json(parsed: ParsedFile) -> dict[str, Any]:
         "statements": [_statement_row(s) for s in parsed.statements],
         "comments": [[c.line, c.end_line, c.text] for c in parsed.comments],
         "warnings": [[w.message, w.line, w.column] for w in parsed.warnings],
-        "errors": [[e.message, e.line, e.column] for e in parsed.errors],
+        "errors": [[e.message, e.line, e.column, e.reason] for e in parsed.errors],
     }
 
 
@@ -173,7 +173,8 @@ def _from_json(raw: dict[str, Any], name: str) -> ParsedFile:
         tuple(map(_statement, raw["statements"])),
         tuple(Comment(*c) for c in raw["comments"]),
         tuple(ParseWarning(*w) for w in raw["warnings"]),
-        tuple(ParseError(m, name, line, col) for m, line, col in raw["errors"]),
+        tuple(ParseError(m, name, line, col, reason=reason)
+              for m, line, col, reason in raw["errors"]),
     )
 
 

@@ -205,6 +205,17 @@ def _bblayers(inp: BuildInput, release: str | None) -> list[str]:
     return (ev.store.get("BBLAYERS") or "").split()
 
 
+def overlay(inp: BuildInput) -> dict[str, str]:
+    """Texts read instead of files: kas's generated files, and any text that
+    :attr:`BuildInput.generated` holds under an absolute path (a user's file with the lines
+    BitBake rejects taken out, so that the rest can still be checked)."""
+    texts: dict[str, str] = {}
+    if inp.kind == "kas" and inp.topdir is not None and LOCAL_CONF in inp.generated:
+        texts[str(inp.topdir / "conf" / LOCAL_CONF)] = inp.generated[LOCAL_CONF]
+    texts.update((k, v) for k, v in inp.generated.items() if os.path.isabs(k))
+    return texts
+
+
 def detect_release(layer_dirs: Iterable[str]) -> str | None:
     """The release named by the first layer.conf that sets LAYERSERIES_CORENAMES."""
     for layer in layer_dirs:
@@ -219,7 +230,7 @@ def _full_chain(
     inp: BuildInput, layer_dirs: list[str], release: str | None, *, explicit: bool
 ) -> tuple[ResolvedConfig, BuildContext]:
     release = release or detect_release(layer_dirs)
-    ev = _start(releases.RELEASES.get(release or ""), inp.topdir)
+    ev = _start(releases.RELEASES.get(release or ""), inp.topdir, overlay(inp))
     if inp.bblayers_conf is not None:
         _load_base(ev, str(inp.bblayers_conf))
     if explicit or inp.bblayers_conf is None:
@@ -293,11 +304,9 @@ def _bake(ev: Evaluator, variable: str, conf: str) -> None:
 
 def _conf_files(inp: BuildInput, version: str | None) -> tuple[list[str], dict[str, str]]:
     """The build's own files in bitbake.conf's order, and kas's generated texts."""
-    virtual: dict[str, str] = {}
+    virtual = overlay(inp)
     if inp.kind == "kas" and inp.topdir is not None and LOCAL_CONF in inp.generated:
-        path = str(inp.topdir / "conf" / LOCAL_CONF)
-        virtual[path] = inp.generated[LOCAL_CONF]
-        return [path], virtual
+        return [str(inp.topdir / "conf" / LOCAL_CONF)], virtual
     files = [inp.site_conf, inp.auto_conf, inp.toolcfg_conf, inp.local_conf]
     if version is not None and _vtuple(version) < (2, 16):
         files[2] = None  # toolcfg.conf is read from whinlatter (2.16) on

@@ -77,23 +77,12 @@ def _set_changes(child: list[str], parent: list[str]) -> tuple[tuple[str, ...], 
     """(added, removed) items, in the order they appear, as deepdiff reports them."""
     if set(child) == set(parent):
         return (), ()
-    report = _deepdiff()(set(parent), set(child))
-    added = {_item(path) for path in report.get("set_item_added", ())}
-    removed = {_item(path) for path in report.get("set_item_removed", ())}
+    # The tree view hands over the items themselves, not printed paths to parse back.
+    report = _deepdiff()(set(parent), set(child), view="tree")
+    added = {str(level.t2) for level in report.get("set_item_added", ())}
+    removed = {str(level.t1) for level in report.get("set_item_removed", ())}
     return (tuple(i for i in _dedup(child) if i in added),
             tuple(i for i in _dedup(parent) if i in removed))
-
-
-def _item(path: str) -> str:
-    # deepdiff names a set member as "root['item']": strip the wrapper.
-    inner = path[len("root["):-1]
-    return str(_literal(inner))
-
-
-def _literal(text: str) -> Any:
-    import ast
-
-    return ast.literal_eval(text)
 
 
 def _dedup(items: list[str]) -> list[str]:

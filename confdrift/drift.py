@@ -24,6 +24,8 @@ from confdrift.findings import Severity
 from confdrift.rules.base import BuildView, Context
 
 KNOWN, FEATURES, ORDERED, RECIPE, UNKNOWN = "known", "features", "ordered", "recipe", "unknown"
+#: How a release profile labels the values it supplies in a variable's history.
+PROFILE = "release default"
 
 SCOPE_TEXT = {
     "all": "nearly every task, native ones included",
@@ -57,6 +59,8 @@ class Drift:
     items: tuple[tuple[str, str, str], ...] = ()
     first_child: str | None = None
     first_parent: str | None = None
+    #: The line that aligns the child, when the rule cannot derive it from the parent's value.
+    fix: str | None = None
 
     @property
     def scope_text(self) -> str:
@@ -81,7 +85,31 @@ def _compute(ctx: Context) -> list[Drift]:
     candidates = [n for n in names if _relevant(n, ignored, ctx.knowledge) and
                   norm_c(child.get(n)) != norm_p(parent.get(n))]
     drifts = [d for d in (_classify(ctx, n) for n in candidates) if d is not None]
-    return _fold(ctx, drifts)
+    return _fold(ctx, drifts) + _recipe_drifts(ctx)
+
+
+def _recipe_drifts(ctx: Context) -> list[Drift]:
+    """``VAR:pn-foo`` statements (``:append:pn-foo`` included) that one side's files have.
+
+    Appends and removes conditional on a recipe are not variables of their own, so they are
+    compared as the statements the users wrote.
+    """
+    assert ctx.parent is not None
+    mine, theirs = _pn_statements(ctx.child), _pn_statements(ctx.parent)
+    found: list[Drift] = []
+    for key in sorted(set(mine) ^ set(theirs)):
+        entry = ctx.knowledge.entry(key[0]) if ctx.knowledge is not None else None
+        severity = entry.severity if entry is not None else Severity.WARNING
+        scope = f"recipe {key[0].split(':pn-', 1)[1].split(':')[0]}"
+        fix = theirs[key] if key in theirs else f"# remove from the child: {mine[key]}"
+        found.append(Drift(key[0], RECIPE, severity, scope, fix=fix))
+    return found
+
+
+def _pn_statements(view: BuildView) -> dict[tuple[str, str, str], str]:
+    return {(s.name, s.op, s.value or ""): f'{s.name} {s.op} "{s.value}"'
+            for parsed in view.files for s in parsed.statements
+            if s.name and ":pn-" in s.name and s.op and s.flag is None}
 
 
 def _relevant(name: str, ignored: set[str], kb: Any) -> bool:
@@ -89,8 +117,9 @@ def _relevant(name: str, ignored: set[str], kb: Any) -> bool:
     base knows better (a variable ignored by name that a class hashes through another)."""
     if name in _BOOKKEEPING or name.startswith("_") or "${" in name:
         return False
-    if ":" in name and ":pn-" not in name:
-        # An override variant counts through the variable it overrides, where it is active.
+    if ":" in name:
+        # An override variant counts through the variable it overrides, where it is active;
+        # recipe-scoped ones (``:pn-foo``) are compared as statements (_recipe_drifts).
         return False
     return name.split(":")[0] not in ignored or (kb is not None and kb.entry(name) is not None)
 
@@ -263,17 +292,33 @@ def _owner(ctx: Context, name: str, roots: list[Drift], exclusive: set[str]) -> 
     deciding = [_deciding_file(view, name) for view in views]
     for root in roots:
         values = {v for view in views for v in view.words(root.name)}
-        if any(f and _names_file(v, f) for v in values for f in deciding):
+        if any(f and _names_file(v, f) for v in values for f in deciding) or \
+                _substitutes(ctx, root.name, name):
             return root.name
     touched = {h.file for view in views for h in view.config.history(name) if not h.flag}
-    return roots[0].name if touched & exclusive else None
+    # Without layers both values are release defaults, picked by the roots (MACHINE, DISTRO).
+    from_profile = all(f and f.startswith(PROFILE) for f in deciding)
+    return roots[0].name if touched & exclusive or from_profile else None
+
+
+def _substitutes(ctx: Context, root: str, name: str) -> bool:
+    """The parent's value with the root's value swapped for the child's is the child's value
+    (``OVERRIDES`` naming the distro): the difference is the root's, carried along."""
+    assert ctx.parent is not None
+    mine, theirs = ctx.child.get(root), ctx.parent.get(root)
+    child, parent = ctx.child.get(name), ctx.parent.get(name)
+    if not (mine and theirs and child and parent) or theirs not in parent:
+        return False
+    return parent.replace(theirs, mine) == child
 
 
 def _names_file(value: str, path: str) -> bool:
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    # ``path`` is a file, or a release-profile label "release default, scarthgap, poky.conf".
+    stem = path.rsplit(", ", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return value == stem or stem.endswith("-" + value) or f"/{value}/" in path
 
 
 def _deciding_file(view: BuildView, name: str) -> str | None:
-    location = view.location(name)
-    return location.file if location is not None else None
+    history = [h for h in view.config.history(name) if not h.flag]
+    chosen = [h for h in history if h.changed_final] or history
+    return chosen[-1].file if chosen else None

@@ -235,7 +235,9 @@ class _Run:
     def _unparsed(self, line: LogicalLine) -> tuple[Statement, ...]:
         ctx = self.ctx
         diag = diagnose.unparsed(line.text, ctx.reader, ctx.dialect, ctx.base_config)
-        self._fail(ParseError(diag.message, ctx.filename, *line.position(diag.offset)))
+        reason = None if diag.value_end is None else "trailing-comment"
+        self._fail(ParseError(diag.message, ctx.filename, *line.position(diag.offset),
+                              reason=reason))
         if diag.value_end is None:
             return ()
         return self._recovered(line, diag.value_end)

@@ -85,6 +85,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
 
 
+def source_text(side: Side, root: Path) -> str:
+    """Where a value came from: ``file:line`` relative to ``root``, or the source as given."""
+    loc = side.location
+    if loc is None:
+        return side.source
+    path = relative_path(loc.file, root)
+    return f"{path}:{loc.line}" if loc.line else path
+
+
 def relative_path(path: str, root: Path) -> str:
     """``path`` relative to ``root`` in POSIX form when it is inside it, else unchanged."""
     candidate = Path(path)

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from confdrift.findings import Finding, Side
-from confdrift.report import ReportContext, counts, relative_path
+from confdrift.report import ReportContext, counts, relative_path, source_text
 
 SCHEMA_VERSION = 1
 
@@ -60,13 +61,15 @@ def _finding(f: Finding, context: ReportContext) -> dict[str, Any]:
         "message": f.message,
         "file": relative_path(loc.file, context.root) if loc else None,
         "line": loc.line if loc else None,
-        "child": _side(f.child),
-        "parent": _side(f.parent),
+        "child": _side(f.child, context.root),
+        "parent": _side(f.parent, context.root),
         "scope": f.scope,
         "impact": f.impact,
         "fix": f.fix,
     }
 
 
-def _side(side: Side | None) -> dict[str, str | None] | None:
-    return None if side is None else {"value": side.value, "source": side.source}
+def _side(side: Side | None, root: Path) -> dict[str, str | None] | None:
+    if side is None:
+        return None
+    return {"value": side.value, "source": source_text(side, root)}

@@ -75,7 +75,7 @@ class BuildView:
     def _default_source(self, name: str, value: str | None) -> str:
         entry = _deciding_entry(self.config.history(name))
         if entry is not None and entry.file:
-            return entry.file
+            return f"{entry.file}:{entry.line}" if entry.line > 0 else entry.file
         return "not set" if value is None else "default"
 
 

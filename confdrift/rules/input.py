@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity
+from confdrift.nodes import Statement
 from confdrift.rules import rule
 from confdrift.rules.base import BuildView, Context
 
@@ -30,19 +31,32 @@ def _views(ctx: Context) -> Iterator[tuple[str, BuildView]]:
         yield "parent", ctx.parent
 
 
-def _from_error(code: str, name: str, side: str, error: ParseError) -> Finding:
+def _from_error(code: str, name: str, side: str, error: ParseError, view: BuildView) -> Finding:
     where = Location(error.filename or "", error.line or 0, error.column or 0)
     prefix = "" if side == "child" else "in the parent: "
-    return Finding(code, name, E, prefix + error.message, where)
+    kept = _recovered_at(view, error)
+    variable = kept.name if kept is not None else None
+    fix = f'{kept.name} {kept.op} "{kept.value}"' if kept is not None else None
+    return Finding(code, name, E, prefix + error.message, where, variable, fix=fix)
+
+
+def _recovered_at(view: BuildView, error: ParseError) -> Statement | None:
+    """The assignment confdrift kept from the rejected line (a value before a comment)."""
+    for parsed in view.files:
+        if parsed.filename != error.filename:
+            continue
+        for s in parsed.statements:
+            if s.recovered and s.span.line <= (error.line or 0) <= s.span.end_line:
+                return s
+    return None
 
 
 def _errors(ctx: Context, wanted: str | None) -> Iterator[Finding]:
     for side, view in _views(ctx):
         for error in view.errors:
-            code, name = _BY_REASON.get(getattr(error, "reason", None) or "",
-                                        ("CD001", "syntax-error"))
+            code, name = _BY_REASON.get(error.reason or "", ("CD001", "syntax-error"))
             if (wanted is None and code == "CD001") or code == wanted:
-                yield _from_error(code, name, side, error)
+                yield _from_error(code, name, side, error, view)
 
 
 @rule("CD001", "syntax-error", E, "A line BitBake's reader rejects")

@@ -28,7 +28,7 @@ def _fix(ctx: Context, name: str) -> str | None:
 
 def _finding(ctx: Context, code: str, rule_name: str, d: drift.Drift, message: str) -> Finding:
     return make(code, rule_name, d.severity, message, ctx=ctx, variable=d.name, with_parent=True,
-                scope=d.scope, impact=d.impact, fix=_fix(ctx, d.name))
+                scope=d.scope, impact=d.impact, fix=d.fix or _fix(ctx, d.name))
 
 
 @rule("CD101", "signature-drift", E,
@@ -120,7 +120,8 @@ def recipe_drift(ctx: Context) -> Iterator[Finding]:
     for d in drift.differences(ctx):
         if d.kind == drift.RECIPE:
             yield _finding(ctx, "CD104", "recipe-scoped-drift", d,
-                           f"{d.name} differs from the parent's ({d.scope})")
+                           f"{d.name} differs from the parent's; it reaches {d.scope} and "
+                           "what builds on it")
 
 
 @rule("CD105", "unknown-impact-drift", W,
