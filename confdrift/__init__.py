@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from confdrift.datastore import load
     from confdrift.parse import parse_file, parse_text
 
-_LAZY = {"parse_file": "confdrift.parse", "parse_text": "confdrift.parse", "load": "confdrift.datastore"}
+_LAZY = {
+    "parse_file": "confdrift.parse",
+    "parse_text": "confdrift.parse",
+    "load": "confdrift.datastore",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,8 @@ class Kind(str, Enum):
     INCLUDE = "include"
     REQUIRE = "require"
     INCLUDE_ALL = "include_all"
-    ADDPYLIB = "addpylib"  #: base configuration files only (bblayers.conf, layer.conf, bitbake.conf)
+    #: Base configuration files only (bblayers.conf, layer.conf, bitbake.conf).
+    ADDPYLIB = "addpylib"
     ADDFRAGMENTS = "addfragments"
     # Recipe-reader statements: legal in .inc files only.
     INHERIT = "inherit"
