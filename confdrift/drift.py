@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from confdrift import diff, knowledge
-from confdrift.findings import Severity
+from confdrift.findings import Location, Severity, Side
+from confdrift.nodes import Statement
 from confdrift.rules.base import BuildView, Context
 
 KNOWN, FEATURES, ORDERED, RECIPE, UNKNOWN = "known", "features", "ordered", "recipe", "unknown"
@@ -61,6 +62,8 @@ class Drift:
     first_parent: str | None = None
     #: The line that aligns the child, when the rule cannot derive it from the parent's value.
     fix: str | None = None
+    #: (child, parent) values and origins, when they are statements rather than variables.
+    sides: tuple[Side, Side] | None = None
 
     @property
     def scope_text(self) -> str:
@@ -101,15 +104,31 @@ def _recipe_drifts(ctx: Context) -> list[Drift]:
         entry = ctx.knowledge.entry(key[0]) if ctx.knowledge is not None else None
         severity = entry.severity if entry is not None else Severity.WARNING
         scope = f"recipe {key[0].split(':pn-', 1)[1].split(':')[0]}"
-        fix = theirs[key] if key in theirs else f"# remove from the child: {mine[key]}"
-        found.append(Drift(key[0], RECIPE, severity, scope, fix=fix))
+        child, parent = mine.get(key), theirs.get(key)
+        fix = _line(parent) if parent else f"# remove from the child: {_line(child)}"
+        sides = (_statement_side(child, "not in the child's files"),
+                 _statement_side(parent, "not in the parent's files"))
+        found.append(Drift(key[0], RECIPE, severity, scope, fix=fix, sides=sides))
     return found
 
 
-def _pn_statements(view: BuildView) -> dict[tuple[str, str, str], str]:
-    return {(s.name, s.op, s.value or ""): f'{s.name} {s.op} "{s.value}"'
+def _pn_statements(view: BuildView) -> dict[tuple[str, str, str], tuple[str, Statement]]:
+    return {(s.name, s.op, s.value or ""): (parsed.filename, s)
             for parsed in view.files for s in parsed.statements
             if s.name and ":pn-" in s.name and s.op and s.flag is None}
+
+
+def _line(found: tuple[str, Statement] | None) -> str:
+    assert found is not None
+    s = found[1]
+    return f'{s.name} {s.op} "{s.value}"'
+
+
+def _statement_side(found: tuple[str, Statement] | None, absent: str) -> Side:
+    if found is None:
+        return Side(None, absent)
+    where = Location(found[0], found[1].span.line)
+    return Side(f"{found[1].op} {found[1].value!r}", str(where), where)
 
 
 def _relevant(name: str, ignored: set[str], kb: Any) -> bool:

@@ -62,7 +62,7 @@ def layer_set(ctx: Context) -> Iterator[Finding]:
             fix = f"bitbake-layers add-layer {parent_layer.path}"
         else:
             message = f"the child's layer collection {name!r} is not in the parent's build"
-            fix = f"bitbake-layers remove-layer {child_layer.path}"
+            fix = f"bitbake-layers remove-layer {mine[name].path}"
         yield _layer_finding(ctx, "CD201", "layer-set-drift", W, message, child_layer,
                              parent_layer, name if child_layer else None,
                              name if parent_layer else None, fix)

@@ -8,6 +8,7 @@ difference into one finding with both values, their origins and the fix line.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from confdrift import drift
 from confdrift.diff import Change
@@ -27,8 +28,14 @@ def _fix(ctx: Context, name: str) -> str | None:
 
 
 def _finding(ctx: Context, code: str, rule_name: str, d: drift.Drift, message: str) -> Finding:
-    return make(code, rule_name, d.severity, message, ctx=ctx, variable=d.name, with_parent=True,
-                scope=d.scope, impact=d.impact, fix=d.fix or _fix(ctx, d.name))
+    found = make(code, rule_name, d.severity, message, ctx=ctx, variable=d.name,
+                 with_parent=True, scope=d.scope, impact=d.impact,
+                 fix=d.fix or _fix(ctx, d.name))
+    if d.sides is None:
+        return found
+    child, parent = d.sides
+    return replace(found, child=child, parent=parent,
+                   location=child.location or found.location)
 
 
 @rule("CD101", "signature-drift", E,
@@ -58,8 +65,8 @@ def signature_drift(ctx: Context) -> Iterator[Finding]:
             yield _finding(ctx, "CD101", "signature-drift", d, _message(d))
 
 
-@rule("CD102", "distro-features-drift", E,
-      "DISTRO_FEATURES (or another feature set) differs in items that tasks test",
+@rule("CD102", "feature-set-drift", E,
+      "DISTRO_FEATURES (or another set of words) differs in items that tasks test",
       needs_parent=True)
 def features_drift(ctx: Context) -> Iterator[Finding]:
     """
@@ -77,7 +84,7 @@ def features_drift(ctx: Context) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.FEATURES:
-            yield _finding(ctx, "CD102", "distro-features-drift", d, _features_message(d))
+            yield _finding(ctx, "CD102", "feature-set-drift", d, _features_message(d))
 
 
 @rule("CD103", "package-classes-drift", E,
@@ -158,7 +165,7 @@ def _message(d: drift.Drift) -> str:
 
 
 def _features_message(d: drift.Drift) -> str:
-    parts = [f"{d.name} differs in items tasks test:"]
+    parts = [f"{d.name} differs in items:"]
     for item, side, reach in d.items:
         where = "only the child has" if side == "child" else "only the parent has"
         parts.append(f"{where} {item!r} ({reach})")
