@@ -16,10 +16,11 @@ from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from confdrift import diagnose
-from confdrift.dialect import Dialect, dialect
+from confdrift.dialect import dialect
 from confdrift.errors import ParseError
 from confdrift.lines import Block, LogicalLine, conf_lines, recipe_lines
-from confdrift.nodes import Kind, ParsedFile, ParseWarning, Span, Statement
+from confdrift.nodes import ParsedFile, ParseWarning, Span, Statement
+from confdrift.statements import Builder, Context, Unparsed
 
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
@@ -28,31 +29,6 @@ __all__ = ["ParseError", "base_config_for", "parse_file", "parse_text", "reader_
 
 _RECIPE_SUFFIXES = (".inc", ".bb", ".bbclass")
 _BASE_CONFIG_NAMES = frozenset({"bblayers.conf", "layer.conf", "bitbake.conf"})
-_SETVAR_KEYWORDS = (":append", ":prepend", ":remove")
-_NOT_RECOMMENDED_OPS = frozenset({"+=", "=+", ".=", "=."})
-# BitBake splits these directives' arguments with greedy groups, not on whitespace.
-_ADDPYLIB = re.compile(r"addpylib\s+(.+)\s+(.+)")
-_ADDFRAGMENTS = {
-    3: re.compile(r"addfragments\s+(.+)\s+(.+)\s+(.+)"),
-    4: re.compile(r"addfragments\s+(.+)\s+(.+)\s+(.+)\s+(.+)"),
-}
-_TASK = {
-    "addtask": re.compile(r"addtask\s+([^#\n]+)(?P<comment>#.*|.*?)"),
-    "deltask": re.compile(r"deltask\s+([^#\n]+)(?P<comment>#.*|.*?)"),
-}
-_KIND = {
-    "include": Kind.INCLUDE,
-    "require": Kind.REQUIRE,
-    "include_all": Kind.INCLUDE_ALL,
-    "addpylib": Kind.ADDPYLIB,
-    "addfragments": Kind.ADDFRAGMENTS,
-    "inherit": Kind.INHERIT,
-    "inherit_defer": Kind.INHERIT_DEFER,
-    "export_functions": Kind.EXPORT_FUNCTIONS,
-    "addtask": Kind.ADDTASK,
-    "deltask": Kind.DELTASK,
-    "addhandler": Kind.ADDHANDLER,
-}
 
 
 def reader_for(filename: str) -> str:
@@ -79,12 +55,14 @@ def parse_text(
     Raises :class:`ParseError` for the first line BitBake rejects, unless ``recover``:
     then every rejected line is recorded in ``ParsedFile.errors`` and skipped.
     """
-    ctx = _Context(
+    rules = dialect(version)
+    ctx = Context(
         filename,
         reader or reader_for(filename),
-        dialect(version),
+        rules,
         base_config_for(filename) if base_config is None else base_config,
         recover,
+        _assignment_pattern(rules.empty_name_error),
     )
     split = conf_lines if ctx.reader == "conf" else recipe_lines
     lines = split(text, filename, recover)
@@ -121,15 +99,6 @@ def parse_file(
                         base_config=base_config, version=version, recover=recover)
     cache.store(data, options, parsed)
     return parsed
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    filename: str
-    reader: str
-    dialect: Dialect
-    base_config: bool
-    recover: bool
 
 
 @cache
@@ -189,7 +158,7 @@ def _block(block: Block) -> tuple[Statement, ...]:
 class _Run:
     """One parse: the grammar over all logical lines, with recovery and checks."""
 
-    ctx: _Context
+    ctx: Context
     errors: list[ParseError]
     warnings: list[ParseWarning] = field(default_factory=list)
 
@@ -225,8 +194,8 @@ class _Run:
 
     def _checked(self, line: LogicalLine, tree: Tree[Token] | Token) -> tuple[Statement, ...]:
         try:
-            return (_Statements(self.ctx, line, self.warnings).build(tree),)
-        except _Unparsed:
+            return (_build(Builder(self.ctx, line, self.warnings), tree),)
+        except Unparsed:
             return self._unparsed(line)
         except ParseError as err:
             self._fail(err)
@@ -249,8 +218,8 @@ class _Run:
         cut = replace(line, text=line.text[:end])
         try:
             tree = _parse_chunk([cut], self.ctx.reader)[0]
-            found = _Statements(self.ctx, cut, []).build(tree)
-        except (UnexpectedInput, _Unparsed, ParseError):
+            found = _build(Builder(self.ctx, cut, []), tree)
+        except (UnexpectedInput, Unparsed, ParseError):
             return ()
         return (replace(found, recovered=True, text=line.text),)
 
@@ -258,6 +227,16 @@ class _Run:
         if not self.ctx.recover:
             raise err
         self.errors.append(err)
+
+
+def _build(builder: Builder, tree: Tree[Token] | Token) -> Statement:
+    if isinstance(tree, str):  # an ASSIGNMENT token (a Token is a str)
+        return builder.assignment(tree)
+    children = cast("list[Token]", tree.children)
+    # No whitespace is ignored by the grammar, so the first token starts the line.
+    base = children[0].start_pos or 0
+    tokens = {tok.type: (str(tok), (tok.start_pos or 0) - base) for tok in children}
+    return builder.directive(str(tree.data), tokens)
 
 
 def _parse_chunk(chunk: list[LogicalLine], reader: str) -> list[Tree[Token] | Token]:
@@ -276,143 +255,3 @@ def _line_of(chunk: list[LogicalLine], pos: int | None) -> int:
     return min(bisect_right(starts, pos) - 1, len(chunk) - 1)
 
 
-class _Unparsed(Exception):
-    """The grammar matched but BitBake (this version, this file) would not."""
-
-
-class _Statements:
-    """Turns one matched logical line into a :class:`Statement`."""
-
-    def __init__(self, ctx: _Context, line: LogicalLine, warnings: list[ParseWarning]) -> None:
-        self.ctx = ctx
-        self.line = line
-        self.warnings = warnings
-        self.base = 0
-
-    def build(self, tree: Tree[Token] | Token) -> Statement:
-        if isinstance(tree, str):  # an ASSIGNMENT token (a Token is a str)
-            return self._assignment(tree)
-        children = cast("list[Token]", tree.children)
-        tokens = {tok.type: tok for tok in children}
-        # No whitespace is ignored by the grammar, so the first token starts the line.
-        self.base = children[0].start_pos or 0
-        if tree.data in ("export", "unset"):
-            return self._bare(str(tree.data), tokens)
-        return self._directive(str(tree.data), tokens["ARGS"])
-
-    def _span(self) -> Span:
-        line = self.line
-        if len(line.lines) == 1:
-            number = line.lines[0]
-            return Span(number, 1, number, len(line.text))
-        end = max(len(line.text) - line.starts[-1], 1)
-        return Span(line.first_line, 1, line.last_line, end)
-
-    def _value_span(self, start: int, end: int) -> Span:
-        """Span of the text ``[start, end)`` of the logical line (empty: end before start)."""
-        if len(self.line.lines) == 1:  # the common case, without the bisecting
-            number = self.line.lines[0]
-            return Span(number, start + 1, number, end)
-        line, column = self.line.position(start)
-        if end <= start:
-            return Span(line, column, line, column - 1)
-        end_line, end_column = self.line.position(end - 1)
-        return Span(line, column, end_line, end_column)
-
-    def _assignment(self, token: str) -> Statement:
-        m = _assignment_pattern(self.ctx.dialect.empty_name_error).match(token)
-        if m is None:  # only older dialects, whose names needed a character
-            raise _Unparsed
-        if not m["var"]:
-            diag = diagnose.empty_name(self.line.text)
-            raise ParseError(diag.message, self.ctx.filename, self.line.last_line, 1)
-        exp, name, bracketed, spaced_op, value = m.groups()
-        op = spaced_op.strip()
-        flag = None if bracketed is None else self._flag(bracketed)
-        if self.ctx.dialect.whitespace_warning or op in _NOT_RECOMMENDED_OPS:
-            self._warn_assignment(name, op, spaced_op)
-        # Positional arguments, in Statement's field order: this runs for every line.
-        return Statement(Kind.ASSIGN, self._span(), name, flag, op, value[1:-1],
-                         self._value_span(m.start(5) + 1, m.end(5) - 1), exp is not None,
-                         (), self.line.text)
-
-    def _flag(self, bracketed: str) -> str:
-        flag = bracketed[1:-1]
-        if not _flag_pattern(self.ctx.dialect.flag_chars).fullmatch(flag):
-            raise _Unparsed
-        return flag
-
-    def _warn_assignment(self, name: str, op: str, spaced_op: str) -> None:
-        line = self.line.last_line
-        spaced = spaced_op[0].isspace() and spaced_op[-1].isspace()
-        if self.ctx.dialect.whitespace_warning and not spaced:
-            self.warnings.append(ParseWarning(
-                f"no whitespace around the assignment operator (BitBake: has a lack of "
-                f"whitespace around the assignment: {self.line.text!r})", line))
-        if op in _NOT_RECOMMENDED_OPS and any(k in name for k in _SETVAR_KEYWORDS):
-            self.warnings.append(ParseWarning(
-                f"{name} {op} is not a recommended operator combination, please replace it "
-                "(use = with a leading space in the value instead)", line))
-
-    def _bare(self, kind: str, tokens: dict[str, Token]) -> Statement:
-        name = str(tokens["BARE_NAME"])
-        flag_token = tokens.get("UNSET_FLAG")
-        flag = None if flag_token is None else str(flag_token)[1:-1]
-        if flag is not None and not self._unset_flag_ok(flag):
-            raise _Unparsed
-        if kind == "export":
-            return Statement(Kind.EXPORT, self._span(), name=name, exported=True,
-                             text=self.line.text)
-        return Statement(Kind.UNSET, self._span(), name=name, flag=flag, text=self.line.text)
-
-    def _unset_flag_ok(self, flag: str) -> bool:
-        d = self.ctx.dialect
-        return len(flag) >= d.unset_flag_min and (d.unset_flag_at or "@" not in flag)
-
-    def _directive(self, kind: str, args: Token) -> Statement:
-        raw = str(args)
-        start = args.start_pos - self.base  # type: ignore[operator]
-        if kind in _TASK:
-            # BitBake keeps only what precedes a '#': value and args hold that part.
-            raw, start = self._task_list(kind)
-        words = self._arguments(kind, raw)
-        return Statement(_KIND[kind], self._span(), value=raw,
-                         value_span=self._value_span(start, start + len(raw)),
-                         args=words, text=self.line.text)
-
-    def _arguments(self, kind: str, raw: str) -> tuple[str, ...]:
-        ctx, text = self.ctx, self.line.text
-        if kind == "include_all" and not ctx.dialect.include_all:
-            raise _Unparsed
-        if kind == "addpylib":
-            allowed = ctx.dialect.addpylib and ctx.reader == "conf" and ctx.base_config
-            return _groups(_ADDPYLIB.match(text) if allowed else None)
-        if kind == "addfragments":
-            pattern = _ADDFRAGMENTS.get(ctx.dialect.addfragments_args)
-            return _groups(pattern.match(text) if pattern else None)
-        return tuple(raw.split())
-
-    def _task_list(self, kind: str) -> tuple[str, int]:
-        text = self.line.text
-        match = _TASK[kind].match(text)
-        if match is None:
-            raise _Unparsed
-        if kind == "addtask":
-            for word in text.split():
-                if any(f"{k}_" in word for k in _SETVAR_KEYWORDS):
-                    raise ParseError(
-                        f"task name {word!r} contains a keyword ({', '.join(_SETVAR_KEYWORDS)}) "
-                        "which BitBake does not support; rename the task", self.ctx.filename,
-                        self.line.last_line, 1)
-        return match.group(1), match.start(1)
-
-
-@cache
-def _flag_pattern(allowed: str) -> re.Pattern[str]:
-    return re.compile(rf"[a-zA-Z0-9\-_+.][{allowed}]*")
-
-
-def _groups(match: re.Match[str] | None) -> tuple[str, ...]:
-    if match is None:
-        raise _Unparsed
-    return tuple(match.groups())
