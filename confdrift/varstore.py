@@ -69,8 +69,6 @@ class VarStore:
         self.spent = 0
         self.override_vars: set[str] = {"OVERRIDES", "FILE"}
         self._overrides: list[str] | None = None
-        #: Why the cached override list is not fully known (unevaluated ``${@...}``).
-        self._override_reasons: set[str] = set()
         self._computing_overrides = False
         self._cache: dict[str, tuple[str | None, frozenset[str]]] = {}
         self._stack: list[str] = []
@@ -199,12 +197,9 @@ class VarStore:
     def overrides(self) -> list[str]:
         """The active override list, cached like BitBake's until an input of it is set."""
         if self._overrides is not None:
-            # A value chosen by an override list that needed unevaluated Python is unknown too.
-            self._note_unevaluated(self._override_reasons)
             return self._overrides
         if self._computing_overrides:
             return []
-        self._override_reasons = set()
         # Reads made while computing see no overrides; BitBake's guard makes a re-entry
         # here harmless, so the cycle check starts afresh too.
         self._computing_overrides = True
@@ -223,7 +218,6 @@ class VarStore:
                 self._overrides = None  # no half-computed list survives a failed read
                 raise
             if new == current:
-                self._note_unevaluated(self._override_reasons)
                 return current
             current = new
         self._overrides = None
@@ -233,7 +227,10 @@ class VarStore:
 
     def _overrides_read(self) -> list[str]:
         saved_stack, self._stack = self._stack, []
-        self._unevaluated.append(self._override_reasons)
+        # Deliberately optimistic: an unevaluated piece of OVERRIDES (oe-core always has
+        # ``pn-${@bb.parse.vars_from_file(...)}``) is taken to switch on no variant, so
+        # it does not make every variable with overrides unknown.
+        self._unevaluated.append(set())
         try:
             return (self.get("OVERRIDES") or "").split(":")
         finally:
