@@ -12,13 +12,14 @@ so they are kept in :attr:`ResolvedConfig.errors` for the rules to report.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from confdrift import history
 from confdrift import limits as limits_in_force
 from confdrift.config import Limits
-from confdrift.errors import ExpansionError, InputError
+from confdrift.errors import ConfdriftError, ExpansionError, InputError
 from confdrift.evaluate import BUILTIN_RENAMES, Evaluator
 from confdrift.history import FinalState, HistoryEntry, Step
 from confdrift.includes import MissingInclude
@@ -126,15 +127,37 @@ class ResolvedConfig:
 
     def get(self, name: str) -> str | None:
         """``d.getVar(name)``: the final, expanded value (``None``: unset)."""
-        return self._store.get(name)
+        with self._located(name):
+            return self._store.get(name)
 
     def get_unexpanded(self, name: str) -> str | None:
         """``d.getVar(name, False)``: variant, weak default and appends applied, no removals."""
-        return self._store.get(name, expand=False)
+        with self._located(name):
+            return self._store.get(name, expand=False)
 
     def get_flag(self, name: str, flag: str, expand: bool = False) -> str | None:
         """A flag's value (weak flag default included); raw unless ``expand``."""
-        return self._store.get_flag(name, flag, expand)
+        with self._located(name):
+            return self._store.get_flag(name, flag, expand)
+
+    @contextmanager
+    def _located(self, name: str) -> Iterator[None]:
+        """A read fails long after the load: point its error at the statement that set
+        ``name`` last, so a user sees a file and a line."""
+        try:
+            yield
+        except ConfdriftError as exc:
+            entry = self._last_statement(name) if exc.filename is None else None
+            if entry is not None:
+                exc.filename, exc.line = entry.file, entry.line
+            raise
+
+    def _last_statement(self, name: str) -> HistoryEntry | None:
+        try:
+            entries = self.history(name)
+        except ConfdriftError:  # the history needs OVERRIDES, which may be what fails
+            return None
+        return next((e for e in reversed(entries) if e.line > 0), None)
 
     def names(self) -> list[str]:
         """Every variable that has a value, sorted (override variants included by name)."""

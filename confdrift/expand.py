@@ -43,9 +43,10 @@ class VariableExpansionError(ExpansionError):
             self.chain.append(variable)
 
     def __str__(self) -> str:
+        text = super().__str__()  # with the file and line, when known
         if len(self.chain) < 2:
-            return self.message
-        return f"{self.message}\nThe variable dependency chain for the failure is: " + " -> ".join(
+            return text
+        return f"{text}\nThe variable dependency chain for the failure is: " + " -> ".join(
             self.chain
         )
 
