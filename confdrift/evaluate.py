@@ -260,7 +260,7 @@ class Evaluator:
         name = includes.locate(name, parent, bbpath)
         if name in self.files:
             self.warnings.append(f"Duplicate inclusion for {name} in {self.store.get('FILE')}")
-        includes.check_readable_kind(name)
+        includes.check_readable_kind(name, parent, line)
         path = includes.final_path(name, bbpath)
         if path is None:
             if required:

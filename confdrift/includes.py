@@ -32,10 +32,14 @@ class MissingInclude:
     reason: str = "not found"
 
 
-def check_readable_kind(name: str) -> None:
+def check_readable_kind(name: str, includer: str | None = None, line: int | None = None) -> None:
     """BitBake refuses names it has no reader for, whether or not the file exists."""
     if not name.endswith(_CONF) and os.path.splitext(name)[1] not in _RECIPE:
-        raise ParseError("not a BitBake file", filename=name)
+        if includer is None:
+            raise ParseError("not a BitBake file", filename=name)
+        # Point at the include statement: the named file may be /dev/zero or a directory.
+        raise ParseError(f"{name}: not a BitBake file (BitBake reads .conf, .inc, .bb and "
+                         ".bbclass files only)", includer, line)
 
 
 def which(search_path: str, name: str) -> str | None:
