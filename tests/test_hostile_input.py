@@ -1,0 +1,190 @@
+"""Broken and hostile files end in one of confdrift's errors with a file (and a line where
+there is one), through parse_file, load, ``confdrift show`` and ``confdrift check``
+(exit 2, one line, no traceback). Nothing blocks: a FIFO is refused before it is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import confdrift
+from confdrift import limits
+from confdrift.cli import app
+from confdrift.config import Limits
+from confdrift.errors import ConfdriftError, InputError, LimitError, ParseError
+from confdrift.parse import parse_file
+
+runner = CliRunner()
+Maker = Callable[[Path], Path]
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONFDRIFT_NO_CACHE", "1")
+
+
+def _text(data: bytes) -> Maker:
+    def make(folder: Path) -> Path:
+        path = folder / "local.conf"
+        path.write_bytes(data)
+        return path
+
+    return make
+
+
+def _directory(folder: Path) -> Path:
+    path = folder / "local.conf"
+    path.mkdir()
+    return path
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "local.conf"
+    os.mkfifo(path)
+    return path
+
+
+def _dangling(folder: Path) -> Path:
+    path = folder / "local.conf"
+    path.symlink_to(folder / "nowhere.conf")
+    return path
+
+
+def _missing(folder: Path) -> Path:
+    return folder / "local.conf"
+
+
+# (id, how to make the file, error class, expected line or None, words in the message)
+BROKEN: list[tuple[str, Maker, type[ConfdriftError], int | None, str]] = [
+    ("nul-byte", _text(b'A = "1"\nB = "\x00"\n'), InputError, 2, "NUL"),
+    ("binary", _text(b"\x7fELF\x02\x01\x01\x00\x00\x00"), InputError, 1, "NUL"),
+    ("latin-1", _text(b'A = "1"\n# caf\xe9\n'), InputError, 2, "0xe9"),
+    ("truncated-utf8", _text(b'A = "\xe2\x82"\n'), InputError, 1, "UTF-8"),
+    ("directory", _directory, InputError, None, "directory"),
+    ("fifo", _fifo, InputError, None, "FIFO"),
+    ("dangling-symlink", _dangling, InputError, None, "no such file"),
+    ("missing", _missing, InputError, None, "no such file"),
+    ("unterminated-quote", _text(b'A = "1\n'), ParseError, 1, ""),
+    ("lone-backslash", _text(b"\\\n"), ParseError, 1, "backslash"),
+]
+IDS = [case[0] for case in BROKEN]
+
+
+@pytest.mark.parametrize(("name", "make", "error", "line", "words"), BROKEN, ids=IDS)
+def test_parse_file_refuses_with_file_and_line(
+    tmp_path: Path, name: str, make: Maker, error: type[ConfdriftError], line: int | None,
+    words: str,
+) -> None:
+    path = make(tmp_path)
+    with pytest.raises(error) as caught:
+        parse_file(path)
+    assert caught.value.filename == str(path)
+    assert caught.value.line == line
+    assert words in caught.value.message
+
+
+@pytest.mark.parametrize(("name", "make", "error", "line", "words"), BROKEN, ids=IDS)
+def test_load_refuses_the_same_way(
+    tmp_path: Path, name: str, make: Maker, error: type[ConfdriftError], line: int | None,
+    words: str,
+) -> None:
+    path = make(tmp_path)
+    with pytest.raises(error) as caught:
+        confdrift.load(path)
+    assert caught.value.filename is not None and Path(caught.value.filename).name == path.name
+    assert caught.value.line == line
+
+
+@pytest.mark.parametrize("command", ["show", "check"])
+@pytest.mark.parametrize(("name", "make", "error", "line", "words"), BROKEN, ids=IDS)
+def test_cli_exit_2_one_line_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, name: str, make: Maker,
+    error: type[ConfdriftError], line: int | None, words: str,
+) -> None:
+    if command == "check" and error is ParseError:
+        pytest.skip("check reports syntax errors as CD0xx findings, not as a failure")
+    monkeypatch.chdir(tmp_path)
+    path = make(tmp_path)
+    result = runner.invoke(app, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    (message,) = result.stderr.splitlines()
+    where = f"{path}:{line}:" if line is not None else f"{path}:"
+    assert message.startswith(f"confdrift: error: {where}"), message
+
+
+def test_unreadable_file_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root in CI, where chmod 000 does not stop a read: make open() refuse.
+    path = _text(b'A = "1"\n')(tmp_path)
+    real_open = os.open
+
+    def denied(name: str | os.PathLike[str], *args: object, **kwargs: object) -> int:
+        if os.fspath(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(InputError, match="Permission denied") as caught:
+        parse_file(path)
+    assert caught.value.filename == str(path)
+
+
+INCLUDES = [
+    # (statement, error class or None when the include is skipped, words)
+    ("include /dev/zero", ParseError, "not a BitBake file"),
+    ("require /dev/null", ParseError, "not a BitBake file"),
+    # Itself by a relative name: BitBake recurses until Python's stack overflows.
+    ("include local.conf", ParseError, "include cycle"),
+    ("include missing.conf", None, ""),
+    ("require missing.conf", ParseError, "Could not include required file"),
+    ("require ../../../../../../../../etc/passwd.conf", ParseError, "Could not include"),
+    ("include ${@open('/etc/passwd').read()}.conf", None, ""),
+    ("include sub.conf", ParseError, "include cycle"),
+    ("require fifo.conf", ParseError, "Could not include required file"),
+    ("require adir.conf", ParseError, "Could not include required file"),
+]
+
+
+@pytest.mark.parametrize(("statement", "error", "words"), INCLUDES)
+def test_hostile_includes_end_in_a_value_or_an_error_at_the_statement(
+    tmp_path: Path, statement: str, error: type[ConfdriftError] | None, words: str
+) -> None:
+    os.mkfifo(tmp_path / "fifo.conf")
+    (tmp_path / "adir.conf").mkdir()
+    (tmp_path / "sub.conf").write_text("include sub2.conf\n")
+    (tmp_path / "sub2.conf").write_text("include sub.conf\n")
+    path = tmp_path / "local.conf"
+    path.write_text(f'A = "1"\n{statement}\nB = "2"\n')
+    if error is None:
+        assert confdrift.load(path).get("B") == "2"
+        return
+    with pytest.raises(error, match=words) as caught:
+        confdrift.load(path)
+    assert caught.value.filename is not None and caught.value.line is not None
+
+
+def test_file_size_limit_from_the_configuration_reaches_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".confdrift.toml").write_text("[limits]\nmax-file-size = 64\n")
+    (tmp_path / "local.conf").write_text('A = "' + "x" * 100 + '"\n')
+    result = runner.invoke(app, ["show", "local.conf"])
+    assert result.exit_code == 2
+    assert "max-file-size" in result.stderr and "local.conf" in result.stderr
+
+
+def test_line_length_limit_is_a_limit_error_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "local.conf"
+    path.write_text('A = "1"\nB = "x \\\n' + "y \\\n" * 2000 + '"\n')
+    with limits.using(Limits(max_line_length=1000)), pytest.raises(LimitError) as caught:
+        parse_file(path)
+    assert (caught.value.filename, caught.value.line) == (str(path), 2)
+    assert "max-line-length" in caught.value.message
