@@ -30,21 +30,23 @@ from confdrift.errors import ParseError  # noqa: E402
 from confdrift.parse import base_config_for, parse_file  # noqa: E402
 
 SUFFIXES = (".conf", ".inc", ".sample")
-ROUNDS = 5
+ROUNDS = 7
 
 
 def corpus_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
 
 
-def best_of(rounds: int, job: Callable[[], None]) -> float:
-    """The fastest of ``rounds`` runs: the least disturbed by other load on the machine."""
-    times = []
+def interleaved(rounds: int, jobs: dict[str, Callable[[], None]]) -> dict[str, float]:
+    """The fastest run of each job; the jobs take turns in every round, so a load spike
+    from other processes on the machine hits them all alike instead of just one."""
+    best = dict.fromkeys(jobs, float("inf"))
     for _ in range(rounds):
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, job in jobs.items():
+            start = time.perf_counter()
+            job()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def bitbake_all(files: list[Path]) -> None:
@@ -56,6 +58,15 @@ def confdrift_all(files: list[Path]) -> None:
     for path in files:
         with suppress(ParseError):
             parse_file(path)
+
+
+def with_cache(folder: str, files: list[Path], *, enabled: bool) -> None:
+    os.environ["CONFDRIFT_CACHE_DIR"] = folder
+    if enabled:
+        os.environ.pop("CONFDRIFT_NO_CACHE", None)
+    else:
+        os.environ["CONFDRIFT_NO_CACHE"] = "1"
+    confdrift_all(files)
 
 
 def import_time() -> float:
@@ -72,14 +83,15 @@ def main() -> None:
     if not files or not oracle.bb_available():
         sys.exit(f"need corpus files under {root} and BitBake's bb library")
     confdrift_all(files[:1])  # build the grammar once, as any run does
-    bitbake = best_of(ROUNDS, lambda: bitbake_all(files))
-    os.environ["CONFDRIFT_NO_CACHE"] = "1"
-    cold = best_of(ROUNDS, lambda: confdrift_all(files))
-    del os.environ["CONFDRIFT_NO_CACHE"]
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["CONFDRIFT_CACHE_DIR"] = tmp
-        confdrift_all(files)  # fill the cache
-        cached = best_of(ROUNDS, lambda: confdrift_all(files))
+        warm = os.path.join(tmp, "warm")
+        with_cache(warm, files, enabled=True)  # fill the cache
+        times = interleaved(ROUNDS, {
+            "bitbake": lambda: bitbake_all(files),
+            "cold": lambda: with_cache(os.path.join(tmp, "none"), files, enabled=False),
+            "cached": lambda: with_cache(warm, files, enabled=True),
+        })
+    bitbake, cold, cached = times["bitbake"], times["cold"], times["cached"]
     print(f"files: {len(files)} under {root}")
     print(f"BitBake reader : {bitbake * 1000:8.1f} ms")
     print(f"confdrift cold : {cold * 1000:8.1f} ms   ratio {cold / bitbake:.2f}x  (target <= 2x)")

@@ -136,7 +136,9 @@ _PIECE = re.compile(r"^(_[A-Z_]+): /(.*)/([a-z]*)$", re.MULTILINE)
 def _assignment_pattern(empty_name_allowed: bool) -> re.Pattern[str]:
     """The grammar's ASSIGNMENT terminal with a group per piece, to split a matched token.
 
-    Before BitBake 2.12 the name needed one character: ``*?`` becomes ``+?``.
+    Before BitBake 2.12 the name needed one character: ``*?`` becomes ``+?``. The quote
+    guards are left out: they only look at the text from the first quote on, which is
+    the same however the line is split, and the grammar has already applied them.
     """
     pieces = {name: f"(?{flags}:{body})" if flags else body
               for name, body, flags in _PIECE.findall(_grammar_text())}

@@ -110,7 +110,7 @@ class Builder:
         exp, name, bracketed, spaced_op, value = m.groups()
         op = spaced_op.strip()
         flag = None if bracketed is None else self._flag(bracketed)
-        if self.ctx.dialect.whitespace_warning or op in _NOT_RECOMMENDED_OPS:
+        if op in _NOT_RECOMMENDED_OPS or not (spaced_op[0].isspace() and spaced_op[-1].isspace()):
             self._warn_assignment(name, op, spaced_op)
         # Positional arguments, in Statement's field order: this runs for every line.
         return Statement(Kind.ASSIGN, self._span(), name, flag, op, value[1:-1],
