@@ -1,46 +1,27 @@
-"""BitBake's variable store: the slots of §4.1, the writes of §4.3 and the reads of §5.
-
-A record is a plain ``dict`` of slots keyed like BitBake's own: ``_content`` (strong value),
-``_defaultval`` (weak default), ``_defaultval_flag_F`` (weak flag default) and one key per
-flag. Keeping BitBake's key names as data (rather than one attribute per slot) makes odd
-but legal inputs such as a flag named ``_defaultval`` behave exactly as in BitBake.
-Pending ``:append``/``:prepend``/``:remove`` operations live in a separate list per keyword.
+"""BitBake's variable store: records (:mod:`confdrift.records`) with the writes of §4.3,
+the override index and OVERRIDES, and the reads of §5 with expansion (§6).
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from confdrift import limits, pyexpr
 from confdrift.errors import ConfdriftError, ExpansionError, LimitError
 from confdrift.expand import References, VariableExpansionError, expand_text
-from confdrift.overrides import (
-    choose_variant,
-    condition_active,
-    is_active,
-    override_parents,
-    split_operation,
+from confdrift.overrides import choose_variant, is_active, override_parents, split_operation
+from confdrift.records import (
+    CONTENT,
+    DEFAULT,
+    FLAG_DEFAULT,
+    Record,
+    active_removes,
+    apply_pending,
+    remove_words,
 )
 
-CONTENT = "_content"
-DEFAULT = "_defaultval"
-FLAG_DEFAULT = "_defaultval_flag_"
-_WHITESPACE_SPLIT = re.compile(r"(\s)")
-
-Pending = list[tuple[str, "str | None"]]
-
-
-@dataclass
-class Record:
-    """One variable name's slots (``A`` and ``A:o`` are separate records)."""
-
-    flags: dict[str, str] = field(default_factory=dict)
-    pending: dict[str, Pending] = field(default_factory=dict)
-
-    def empty(self) -> bool:
-        return not self.flags and not any(self.pending.values())
+__all__ = ["CONTENT", "DEFAULT", "FLAG_DEFAULT", "Record", "VarStore"]
 
 
 @dataclass
@@ -356,30 +337,16 @@ class VarStore:
     def _apply_pending(self, rec: Record, value: str | None) -> str | None:
         if not rec.pending.get(":append") and not rec.pending.get(":prepend"):
             return value
-        overrides = self.overrides()
-        for text, cond in rec.pending.get(":append", []):
-            if condition_active(cond, overrides):
-                value = (value or "") + text
-        for text, cond in rec.pending.get(":prepend", []):
-            if condition_active(cond, overrides):
-                value = text + (value or "")
-        return value
+        return apply_pending(rec, value, self.overrides())
 
     def _apply_removes(self, rec: Record, carried: set[str], read: _Read) -> None:
         removes = set(carried)
         if rec.pending.get(":remove"):
-            overrides = self.overrides()
-            removes |= {t for t, c in rec.pending[":remove"] if condition_active(c, overrides)}
+            removes |= active_removes(rec, self.overrides())
         if not removes or read.expanded is None:
             return
         words = {r: self._expand(r, None).split() for r in removes}
-        kept: list[str] = []
-        for token in _WHITESPACE_SPLIT.split(read.expanded):
-            hits = {r for r in removes if token in words[r]}
-            read.matched_removes |= hits
-            if not hits:
-                kept.append(token)
-        read.expanded = "".join(kept)
+        read.expanded, read.matched_removes = remove_words(read.expanded, words)
 
     def _expand(self, text: str, variable: str | None, refs: References | None = None) -> str:
         self._expanding.append(variable)

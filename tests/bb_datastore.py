@@ -82,7 +82,10 @@ def bb_load(
             data.setVar(name, value)
         try:
             for path in paths:
-                bb.parse.handle(path, data, 1 if not path.endswith(".conf") else 0)
+                include = 1 if not path.endswith(".conf") else 0
+                # The cooker reads these directly, which makes addpylib legal in them.
+                base = path.endswith(("/bblayers.conf", "/layer.conf"))
+                bb.parse.handle(path, data, include, baseconfig=base)
         except Exception as exc:  # every BitBake failure is data for the comparison
             result.error = _message(exc, log.messages)
         else:
