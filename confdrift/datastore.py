@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from confdrift import history
 from confdrift import limits as limits_in_force
 from confdrift.config import Limits
-from confdrift.errors import ConfdriftError, ExpansionError, InputError
+from confdrift.errors import ConfdriftError, ExpansionError, InputError, LimitError
 from confdrift.evaluate import BUILTIN_RENAMES, Evaluator
 from confdrift.history import FinalState, HistoryEntry, Step
 from confdrift.includes import MissingInclude
@@ -167,7 +167,7 @@ class ResolvedConfig:
     def _has_value(self, name: str) -> bool:
         try:
             return self._store.get(name, expand=False) is not None
-        except ExpansionError:
+        except (ExpansionError, LimitError):
             return True  # it has text; reading it fails (a variant referring back, say)
 
     def is_evaluated(self, name: str) -> bool:

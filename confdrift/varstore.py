@@ -243,7 +243,7 @@ class VarStore:
         """Why ``name``'s value still holds ``${@...}`` text (empty: fully evaluated)."""
         try:
             self.get(name)
-        except ExpansionError:
+        except (ExpansionError, LimitError):
             return frozenset()  # the read fails outright: that outcome is known
         return self._cache.get(name, (None, frozenset()))[1]
 
