@@ -262,3 +262,25 @@ _DIRECTIVE_ROWS: dict[str, Any] = {
     "inherit": lambda s, line: ("inherit", line, s.value),
     "inherit_defer": lambda s, line: ("inherit_defer", line, s.value),
 }
+
+
+def statements_only(paths: list[str], base_config: list[bool]) -> int:
+    """BitBake's reader alone on many files (for benchmarks): no logging capture, no rows.
+
+    ``.conf`` paths go to the configuration reader, ``.inc`` to the recipe reader;
+    returns the number of statements read. Rejections propagate.
+    """
+    bb = _bb()
+    conf, recipe = bb.parse.parse_py.ConfHandler, bb.parse.parse_py.BBHandler
+    count = 0
+    with _no_eval() as seen:
+        for path, base in zip(paths, base_config, strict=True):
+            if path.endswith(".inc"):
+                for attr in ("__infunc__", "__body__", "__residue__"):
+                    setattr(recipe, attr, [])
+                recipe.__inpython__ = False
+                recipe.cached_statements.clear()
+                count += len(recipe.get_statements(path, path, os.path.basename(path)))
+            else:
+                conf.handle(path, bb.data.init(), 0, baseconfig=base)
+    return count + len(seen)
