@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from confdrift import diff, knowledge
@@ -202,10 +202,11 @@ def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
     assert ctx.parent is not None
     c, p = ctx.child.get(name), ctx.parent.get(name)
     severity = knowledge.verdict(entry, c, p)
-    scope, impact = str(entry.scope), _impact(entry)
+    scope, impact = str(entry.scope), _impact(entry, (*change.added, *change.removed))
     if change.kind == diff.WORDS:
         items = tuple(_item_reach(entry, c, p))
-        return Drift(name, FEATURES, severity, scope, impact, change, items=items)
+        return Drift(name, FEATURES, severity, scope, impact, _worth_fixing(entry, change),
+                     items=items)
     if change.kind == diff.LIST:
         return Drift(name, ORDERED, severity, scope, impact, change,
                      first_child=_first(ctx.child.words(name)),
@@ -213,12 +214,23 @@ def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
     return Drift(name, KNOWN, severity, scope, impact, change)
 
 
+def _worth_fixing(entry: Any, change: diff.Change) -> diff.Change:
+    """The change without items no signature depends on: a fix leaves those alone (an
+    ``own-mirrors`` the child inherits for its wiring is not drift to undo)."""
+    def keep(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(i for i in items if entry.item(i).severity is not Severity.INFO)
+
+    return replace(change, added=keep(change.added), removed=keep(change.removed))
+
+
 def _first(words: list[str]) -> str | None:
     return words[0] if words else None
 
 
-def _impact(entry: Any) -> str | None:
-    shares = [m for m in entry.measured if m.setscene_reusable is not None]
+def _impact(entry: Any, items: tuple[str, ...]) -> str | None:
+    """The measurement of this very change, where one exists (for sets: of a differing item)."""
+    shares = [m for m in entry.measured if m.setscene_reusable is not None
+              and (m.item is None or m.item in items)]
     if not shares:
         return None
     m = shares[0]

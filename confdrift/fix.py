@@ -23,6 +23,16 @@ _SETTERS = frozenset({"=", ":=", "?=", "??="})
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
+def fix_target(line: str) -> str | None:
+    """The variable (or ``VAR[flag]``) a fix line assigns; ``None`` if it is no assignment.
+
+    A fix may set another variable than the finding's own (``INHERIT += "own-mirrors"``
+    mends an inert ``SOURCE_MIRROR_URL``).
+    """
+    statement = _parse_fix(line)
+    return _target(statement) if statement is not None else None
+
+
 def fixable(variable: str, line: str) -> bool:
     """Whether ``line`` is a single assignment of ``variable`` that --fix can write."""
     statement = _parse_fix(line)
@@ -37,11 +47,11 @@ def apply_fixes(text: str, fixes: Sequence[tuple[str, str]], filename: str = "<f
     for variable, line in fixes:
         if not fixable(variable, line):
             raise UsageError(f"not an assignment of {variable}: {line!r}")
-        span = _last_setter(lines, variable, filename)
-        if span is None:
+        found = _last_setter(lines, variable, filename)
+        if found is None:
             appended.append(line)
         else:
-            _replace(lines, span, line, eol)
+            _replace(lines, found, line, eol)
     return "".join(lines) + _appendix(lines, appended, eol)
 
 
@@ -62,20 +72,30 @@ def _target(statement: Statement) -> str:
     return f"{statement.name}[{statement.flag}]" if statement.flag else str(statement.name)
 
 
-def _last_setter(lines: list[str], variable: str, filename: str) -> tuple[int, int] | None:
+def _last_setter(lines: list[str], variable: str, filename: str) -> Statement | None:
     from confdrift.parse import parse_text
 
-    statements = parse_text("".join(lines), filename).statements
+    # With recovery: a file BitBake rejects (a comment after a value) is what --fix mends.
+    statements = parse_text("".join(lines), filename, recover=True).statements
     mine = [s for s in statements if s.kind is Kind.ASSIGN and _target(s) == variable]
     if not mine or mine[-1].op not in _SETTERS:
         return None
-    return mine[-1].span.line, mine[-1].span.end_line
+    return mine[-1]
 
 
-def _replace(lines: list[str], span: tuple[int, int], line: str, eol: str) -> None:
-    first, last = span
+def _replace(lines: list[str], old: Statement, line: str, eol: str) -> None:
+    first, last = old.span.line, old.span.end_line
     ending = eol if lines[last - 1].endswith("\n") else ""
-    lines[first - 1 : last] = [line + ending]
+    lines[first - 1 : last] = [*_moved_comment(old, eol), line + ending]
+
+
+def _moved_comment(old: Statement, eol: str) -> list[str]:
+    """A comment BitBake rejected after the value, kept on its own line above."""
+    if not old.recovered:
+        return []
+    quote = old.text.find(old.value or "", old.text.index(old.op or "=")) + len(old.value or "")
+    comment = old.text[quote + 1 :].strip()
+    return [comment + eol] if comment.startswith("#") else []
 
 
 def _appendix(lines: list[str], appended: list[str], eol: str) -> str:
@@ -112,19 +132,33 @@ def diff_files(children: Sequence[str], findings: Sequence[Finding]) -> str:
     for path, group in _plan(children, findings).items():
         before, after = _fixed_text(path, group)
         old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-        chunks.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+        a, b = (str(path), str(path)) if path.is_absolute() else (f"a/{path}", f"b/{path}")
+        chunks.extend(difflib.unified_diff(old, new, a, b))
     return "".join(chunks)
 
 
 def _plan(children: Sequence[str], findings: Sequence[Finding]) -> dict[Path, list[Finding]]:
-    # Only the children named on the command line are edited, never an included file.
-    wanted = {Path(c).resolve(): Path(c) for c in children}
+    # Only the children named on the command line are edited (a build directory's or a
+    # kas project's local.conf stays untouched unless it is a file the user named).
+    wanted = {p.resolve(): p for p in map(_local_conf, children) if p is not None}
     grouped: dict[Path, list[Finding]] = {path: [] for path in wanted.values()}
     for f in findings:
         where = Path(f.location.file).resolve() if f.location else None
-        if where in wanted and f.fix and f.variable and fixable(f.variable, f.fix):
+        lines = (f.fix or "").splitlines()
+        if where in wanted and lines and all(fix_target(line) for line in lines):
             grouped[wanted[where]].append(f)
     return {path: group for path, group in grouped.items() if group}
+
+
+def _local_conf(child: str) -> Path | None:
+    """The file --fix edits for what the user named: the file, or a build's local.conf."""
+    from confdrift.inputs import classify
+
+    named = Path(child)
+    if named.is_file() and named.suffix not in (".yml", ".yaml", ".json"):
+        return named
+    build = classify(child)
+    return build.local_conf if build.kind == "builddir" else None
 
 
 def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:
@@ -132,5 +166,6 @@ def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:
         before = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read for --fix: {exc}", str(path)) from exc
-    pairs = [(f.variable or "", f.fix or "") for f in group]
+    lines = [line for f in group for line in (f.fix or "").splitlines()]
+    pairs = [(fix_target(line) or "", line) for line in lines]
     return before, apply_fixes(before, pairs, str(path))

@@ -27,10 +27,25 @@ def _fix(ctx: Context, name: str) -> str | None:
     return assignment(name, value)
 
 
-def _finding(ctx: Context, code: str, rule_name: str, d: drift.Drift, message: str) -> Finding:
+def _items_fix(d: drift.Drift) -> str | None:
+    """Align a set of words item by item, keeping what the child's release adds itself."""
+    if d.change is None:
+        return None
+    lines = []
+    if d.change.removed:
+        lines.append(assignment(f"{d.name}:append", " " + " ".join(d.change.removed)))
+    if d.change.added:
+        lines.append(assignment(f"{d.name}:remove", " ".join(d.change.added)))
+    return "\n".join(lines) or None
+
+
+def _finding(ctx: Context, code: str, rule_name: str, d: drift.Drift, message: str,
+             fix: str | None = "") -> Finding:
+    """The finding for ``d``; ``fix`` defaults to the drift's own, else the parent's value."""
+    if fix == "":
+        fix = d.fix or _fix(ctx, d.name)
     found = make(code, rule_name, d.severity, message, ctx=ctx, variable=d.name,
-                 with_parent=True, scope=d.scope, impact=d.impact,
-                 fix=d.fix or _fix(ctx, d.name))
+                 with_parent=True, scope=d.scope, impact=d.impact, fix=fix)
     if d.sides is None:
         return found
     child, parent = d.sides
@@ -84,7 +99,8 @@ def features_drift(ctx: Context) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.FEATURES:
-            yield _finding(ctx, "CD102", "feature-set-drift", d, _features_message(d))
+            yield _finding(ctx, "CD102", "feature-set-drift", d, _features_message(d),
+                           fix=_items_fix(d))
 
 
 @rule("CD103", "package-classes-drift", E,
