@@ -113,9 +113,26 @@ def load(data: bytes, options: Options, name: str) -> ParsedFile | None:
         return None
     try:
         with open(path, encoding="utf-8") as entry:
-            return _from_json(json.load(entry), name)
+            return _from_json(_verified(json.load(entry)), name)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # missing, truncated or corrupt: parse again and overwrite it
+
+
+def _digest(raw: dict[str, Any]) -> str:
+    text = json.dumps(raw, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _sealed(raw: dict[str, Any]) -> str:
+    """The entry's JSON text, with a digest of everything else under ``"sum"``."""
+    return json.dumps({**raw, "sum": _digest(raw)}, separators=(",", ":"))
+
+
+def _verified(raw: dict[str, Any]) -> dict[str, Any]:
+    # A flipped byte can leave valid JSON that means something else; the digest catches it.
+    if raw.pop("sum") != _digest(raw):
+        raise ValueError("cache entry does not match its digest")
+    return raw
 
 
 def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
@@ -123,7 +140,7 @@ def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
     path = _entry(data, options)
     if path is None:
         return
-    text = json.dumps(_to_json(parsed), separators=(",", ":"))
+    text = _sealed(_to_json(parsed))
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
