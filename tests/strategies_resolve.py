@@ -65,13 +65,22 @@ def flag_statement(draw: st.DrawFn) -> str:
 overrides_line = st.lists(st.sampled_from((*OVERRIDE_WORDS, "${B}")), max_size=3).map(
     lambda words: f'OVERRIDES = "{":".join(words)}"'
 )
+override_edits = st.sampled_from(
+    ['OVERRIDES:append = ":c"', 'OVERRIDES .= ":a"', "unset OVERRIDES", 'OVERRIDES:b = "b:c"']
+)
 simple = st.one_of(
     st.sampled_from(NAMES).map(lambda n: f"unset {n}"),
     st.sampled_from(NAMES).map(lambda n: f"export {n}"),
     st.sampled_from(NAMES).map(lambda n: f'export {n} = "e"'),
 )
 statement = st.one_of(
-    assignment(), assignment(), assignment(), flag_statement(), overrides_line, simple
+    assignment(),
+    assignment(),
+    assignment(),
+    flag_statement(),
+    overrides_line,
+    override_edits,
+    simple,
 )
 include_statement = st.sampled_from(
     ["include inc.conf", "require inc.conf", "include none.conf", "include_all inc.conf"]
