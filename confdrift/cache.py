@@ -112,27 +112,29 @@ def load(data: bytes, options: Options, name: str) -> ParsedFile | None:
     if path is None:
         return None
     try:
-        with open(path, encoding="utf-8") as entry:
-            return _from_json(_verified(json.load(entry)), name)
+        with open(path, "rb") as entry:
+            return _from_json(json.loads(_verified(entry.read())), name)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # missing, truncated or corrupt: parse again and overwrite it
 
 
-def _digest(raw: dict[str, Any]) -> str:
-    text = json.dumps(raw, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+# An entry is a line holding the digest of the JSON text, then the JSON text. Hashing the
+# bytes as read is cheap; re-serialising the decoded JSON to check it doubled a cache hit.
+def _digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
 
 
-def _sealed(raw: dict[str, Any]) -> str:
-    """The entry's JSON text, with a digest of everything else under ``"sum"``."""
-    return json.dumps({**raw, "sum": _digest(raw)}, separators=(",", ":"))
+def _sealed(raw: dict[str, Any]) -> bytes:
+    body = json.dumps(raw, separators=(",", ":")).encode()
+    return _digest(body) + b"\n" + body
 
 
-def _verified(raw: dict[str, Any]) -> dict[str, Any]:
+def _verified(entry: bytes) -> bytes:
     # A flipped byte can leave valid JSON that means something else; the digest catches it.
-    if raw.pop("sum") != _digest(raw):
+    head, _, body = entry.partition(b"\n")
+    if head != _digest(body):
         raise ValueError("cache entry does not match its digest")
-    return raw
+    return body
 
 
 def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
@@ -147,7 +149,7 @@ def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
+        with os.fdopen(fd, "wb") as out:
             out.write(text)
         # Readers in other processes see the old entry or the whole new one, never half.
         os.replace(tmp, path)

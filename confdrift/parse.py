@@ -145,7 +145,7 @@ def _assignment_pattern(empty_name_allowed: bool) -> re.Pattern[str]:
     name = pieces["_VAR_NAME"] if empty_name_allowed else pieces["_VAR_NAME"].replace("*?", "+?")
     return re.compile(
         f"(?P<exp>{pieces['_EXPORT_PREFIX']})?(?P<var>{name})(?P<flag>{pieces['_VAR_FLAG']})?"
-        f"(?P<op>{pieces['_OPERATOR']})(?P<value>{pieces['_QUOTED_VALUE']})\n"
+        f"(?P<op>{pieces['_OPERATOR']})(?P<value>{pieces['_QUOTED_VALUE']})"
     )
 
 
@@ -190,8 +190,12 @@ class _Run:
                 self._read_range(logical, start, bad, out)
             out[bad] = self._unparsed(logical[bad])
             return bad
-        for index, tree in enumerate(trees, start):
-            out[index] = self._checked(logical[index], tree)
+        index = start
+        for tree in trees:
+            # A run of assignment lines is one token: one statement per line it holds.
+            for _ in range(tree.count("\n") if isinstance(tree, str) else 1):
+                out[index] = self._checked(logical[index], tree)
+                index += 1
         return None
 
     def _checked(self, line: LogicalLine, tree: Tree[Token] | Token) -> tuple[Statement, ...]:
@@ -232,8 +236,8 @@ class _Run:
 
 
 def _build(builder: Builder, tree: Tree[Token] | Token) -> Statement:
-    if isinstance(tree, str):  # an ASSIGNMENT token (a Token is a str)
-        return builder.assignment(tree)
+    if isinstance(tree, str):  # a run of assignment lines (a Token is a str)
+        return builder.assignment(builder.line.text)
     children = cast("list[Token]", tree.children)
     # No whitespace is ignored by the grammar, so the first token starts the line.
     base = children[0].start_pos or 0

@@ -99,9 +99,9 @@ class Builder:
         end_line, end_column = self.line.position(end - 1)
         return Span(line, column, end_line, end_column)
 
-    def assignment(self, token: str) -> Statement:
-        """An assignment from its ASSIGNMENT token (the whole line and its newline)."""
-        m = self.ctx.assignment.match(token)
+    def assignment(self, text: str) -> Statement:
+        """An assignment from its logical line (which the grammar matched as one)."""
+        m = self.ctx.assignment.match(text)
         if m is None:  # only older dialects, whose names needed a character
             raise Unparsed
         if not m["var"]:
