@@ -125,6 +125,14 @@ class ResolvedConfig:
                 renames.setdefault(key[len(FLAG_DEFAULT) :], value)
         return {**renames, **BUILTIN_RENAMES}
 
+    def expand_keys(self) -> tuple[str, ...]:
+        """Rename ``PREFERRED_VERSION_${X}``-style keys to their expansion, as ``bitbake -e``
+        and recipe parsing do (the ``${}`` key wins over an existing expanded name). This
+        changes this configuration; returns BitBake's warnings for replaced keys."""
+        from confdrift.keys import expand_keys
+
+        return tuple(expand_keys(self._store))
+
     def get(self, name: str) -> str | None:
         """``d.getVar(name)``: the final, expanded value (``None``: unset)."""
         with self._located(name):

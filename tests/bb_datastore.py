@@ -68,6 +68,7 @@ def bb_load(
     bbpath: Sequence[str],
     preset: Mapping[str, str] | None = None,
     tracking: bool = False,
+    expand_keys: bool = False,
 ) -> BBResult:
     """Load ``paths`` in order with BitBake and read back every variable."""
     bb = import_bb()
@@ -89,6 +90,8 @@ def bb_load(
         except Exception as exc:  # every BitBake failure is data for the comparison
             result.error = _message(exc, log.messages)
         else:
+            if expand_keys:
+                bb.data.expandKeys(data)
             _read_all(data, result)
             if tracking:
                 result.files_of = {

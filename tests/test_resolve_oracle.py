@@ -257,3 +257,27 @@ def _from_unfollowed(name: str, config: ResolvedConfig, tainted: set[str]) -> bo
         return True
     text = str(config.get_unexpanded(name))
     return any(f"${{{other}}}" in text for other in tainted)
+
+
+KEY_CASES = {
+    "replaces-existing": 'X = "foo"\nPREFERRED_VERSION_${X} = "1"\nPREFERRED_VERSION_foo = "2"\n',
+    "weak-default-moves": 'X = "a"\nK_${X} ??= "w"\n',
+    "appends-move": 'X = "a"\nK_a = "base"\nK_${X}:append = " more"\nK_${X}:remove = "base"\n',
+    "variants-move": 'OVERRIDES = "o"\nX = "a"\nK_${X}:o = "ovr"\nK_a = "plain"\n',
+    "unexpandable-stays": 'K_${NOPE} = "1"\n',
+}
+
+
+@pytest.mark.parametrize("text", list(KEY_CASES.values()), ids=list(KEY_CASES))
+def test_key_expansion_matches_bitbake(tmp_path: Path, text: str) -> None:
+    conf = tmp_path / "t.conf"
+    conf.write_text(text, encoding="utf-8")
+    oracle = bb_load([str(conf)], [str(tmp_path)], expand_keys=True)
+    config = load(conf)
+    warnings = config.expand_keys()
+    assert len(warnings) == sum("replaces original key" in w for w in oracle.warnings)
+    result = Comparison()
+    for name in sorted(set(oracle.values) | set(config.names())):
+        if not name.startswith("__"):
+            _compare_one(name, oracle.values.get(name), config, result)
+    assert not result.diffs

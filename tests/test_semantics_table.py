@@ -24,7 +24,7 @@ CASES: list[dict[str, Any]] = json.loads(
 
 #: Rows whose BitBake result comes from machinery outside ``load``; value = what we check.
 DIFFERENT = {
-    "V24": "key expansion is done by bitbake -e, not by the configuration datastore",
+    "V24": "key expansion is done by bitbake -e: ResolvedConfig.expand_keys(), not load()",
     "D04": "addpylib modules are never imported, so ${@mymod.X} stays unevaluated",
     "D05": "LAYERDIR baking belongs to the cooker's layer.conf handling, not to load()",
     "I15": "def functions in .inc files are recorded, not run: ${@f(d)} stays unevaluated",
@@ -113,6 +113,9 @@ def test_different_cases_do_what_confdrift_documents(tmp_path: Path) -> None:
     keyed = _load(tmp_path / "v24", _mkdir(tmp_path / "v24", by_id["V24"]))
     assert keyed.get("PREFERRED_VERSION_${X}") == "1"
     assert keyed.get("PREFERRED_VERSION_foo") == "2"
+    (warning,) = keyed.expand_keys()  # what bitbake -e does next
+    assert keyed.get("PREFERRED_VERSION_foo") == "1"
+    assert warning == by_id["V24"]["warning"]
     for cid, name in (("D04", "A"), ("I15", "B")):
         config = _load(tmp_path / cid, _mkdir(tmp_path / cid, by_id[cid]))
         assert not config.is_evaluated(name)
