@@ -281,3 +281,22 @@ def test_key_expansion_matches_bitbake(tmp_path: Path, text: str) -> None:
         if not name.startswith("__"):
             _compare_one(name, oracle.values.get(name), config, result)
     assert not result.diffs
+
+
+def test_corpus_user_builds_loaded_together() -> None:
+    """Each user build directory's .conf files evaluated in order into one datastore."""
+    groups: dict[Path, list[Path]] = {}
+    for path in corpus_files():
+        if "/users/" in str(path) and path.suffix == ".conf":
+            groups.setdefault(path.parent, []).append(path)
+    groups = {d: sorted(files) for d, files in groups.items() if len(files) > 1}
+    if not groups:
+        pytest.skip("../shared/corpus is not available")
+    agree = 0
+    for files in groups.values():
+        result = compare([str(f) for f in files], corpus_bbpath(files[0]))
+        if result.outcome_differs:
+            assert _undecidable(result), (files, result)
+        assert not result.diffs, (files, result.diffs)
+        agree += result.agree
+    assert agree > 100
