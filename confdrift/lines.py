@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from types import ModuleType
 
 from confdrift.errors import ParseError
@@ -79,6 +80,7 @@ class Lines:
     errors: list[ParseError] = field(default_factory=list)
 
 
+@cache
 def _limits() -> ModuleType:
     # Imported on first use: limits pulls in the configuration loader, which
     # `import confdrift.parse` should not pay for.

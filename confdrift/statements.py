@@ -112,10 +112,16 @@ class Builder:
         flag = None if bracketed is None else self._flag(bracketed)
         if op in _NOT_RECOMMENDED_OPS or not (spaced_op[0].isspace() and spaced_op[-1].isspace()):
             self._warn_assignment(name, op, spaced_op)
+        line = self.line
+        if len(line.lines) == 1:  # the common case, spans computed inline
+            number, start = line.lines[0], m.start(5)
+            span = Span(number, 1, number, len(text))
+            value_span = Span(number, start + 2, number, start + len(value) - 1)
+        else:
+            span, value_span = self._span(), self._value_span(m.start(5) + 1, m.end(5) - 1)
         # Positional arguments, in Statement's field order: this runs for every line.
-        return Statement(Kind.ASSIGN, self._span(), name, flag, op, value[1:-1],
-                         self._value_span(m.start(5) + 1, m.end(5) - 1), exp is not None,
-                         (), self.line.text)
+        return Statement(Kind.ASSIGN, span, name, flag, op, value[1:-1], value_span,
+                         exp is not None, (), text)
 
     def _flag(self, bracketed: str) -> str:
         flag = bracketed[1:-1]
