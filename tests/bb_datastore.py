@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,6 +161,14 @@ class Comparison:
     cd_error: str | None = None
     #: Includes confdrift could not follow because their path needs unevaluated Python.
     unfollowed_includes: int = 0
+    #: The line confdrift's load error names, if any.
+    cd_line: int | None = None
+
+    @property
+    def bb_line(self) -> int | None:
+        """The line BitBake's load error names (``F:N:`` or ``line: N``), if any."""
+        found = re.search(r":(\d+): |line: (\d+)", self.bb_error or "")
+        return int(found.group(1) or found.group(2)) if found else None
 
     @property
     def outcome_differs(self) -> bool:
@@ -177,7 +186,7 @@ def compare(paths: Sequence[str], bbpath: Sequence[str]) -> Comparison:
     try:
         config = load(list(paths), bbpath=bbpath)
     except ConfdriftError as exc:
-        out.cd_error = str(exc)
+        out.cd_error, out.cd_line = str(exc), exc.line
         return out
     out.unfollowed_includes = sum(1 for m in config.missing_includes if m.reason != "not found")
     if oracle.error:

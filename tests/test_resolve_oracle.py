@@ -62,6 +62,8 @@ def test_corpus_agrees_with_bitbake() -> None:
         total.agree += result.agree
         total.unevaluated += result.unevaluated
         diffs += [f"{path.relative_to(CORPUS)}: {d}" for d in result.diffs]
+        if result.bb_line is not None and result.cd_error is not None:
+            assert result.cd_line == result.bb_line, (path, result)  # the same statement fails
         if result.outcome_differs and _undecidable(result):
             undecided.append(str(path.relative_to(CORPUS)))
         elif result.outcome_differs:
