@@ -135,6 +135,8 @@ class VarStore:
         return True
 
     def register_variant(self, name: str) -> None:
+        if ":" not in name:
+            return  # the common case, kept cheap: most names have no override part
         for parent, override in override_parents(name):
             entries = self.variants.setdefault(parent, [])
             if (name, override) not in entries:
@@ -222,6 +224,8 @@ class VarStore:
 
     def get(self, name: str, expand: bool = True, weak: bool = True) -> str | None:
         """``d.getVar(name, expand)``: §5 in full (``weak=False``: ``noweakdefault=True``)."""
+        if name not in self.records and name not in self.variants:
+            return None  # undefined: nothing to read, nothing can recurse
         if expand and weak and name in self._cache:
             value, known = self._cache[name]
             self._note_unevaluated(known)
