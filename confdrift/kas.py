@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from confdrift.errors import InputError
+from confdrift.errors import InputError, LimitError
 from confdrift.layers import find_git_dir
 
 #: File format versions kas 5.4 accepts ("0.10" is version 1).
@@ -180,10 +180,38 @@ def repo_root(directory: Path) -> Path:
 
 
 def _load_data(path: Path) -> Any:
+    from confdrift.cache import read_source
+
+    # Bounded and never blocking: the same reader (and file-size limit) as .conf files.
+    raw = read_source(str(path))
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read kas file: {exc.strerror or exc}", str(path)) from exc
+        return _bounded(_parse_data(path, raw), path)
+    except RecursionError:
+        raise InputError("kas file nests too deeply", str(path)) from None
+
+
+#: YAML aliases share nodes, so a small file can stand for billions of them ("billion
+#: laughs"); merging walks every one. No real kas file comes near this many.
+MAX_NODES = 1_000_000
+
+
+def _bounded(data: Any, path: Path) -> Any:
+    """``data``, after checking that walking it (aliases expanded) visits few enough nodes."""
+    stack, seen = [data], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise LimitError(f"kas file expands to over {MAX_NODES} values (YAML aliases?)",
+                             str(path))
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return data
+
+
+def _parse_data(path: Path, raw: bytes) -> Any:
     if path.suffix == ".json":
         try:
             return json.loads(raw)

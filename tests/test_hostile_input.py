@@ -188,3 +188,30 @@ def test_line_length_limit_is_a_limit_error_with_the_line(tmp_path: Path) -> Non
         parse_file(path)
     assert (caught.value.filename, caught.value.line) == (str(path), 2)
     assert "max-line-length" in caught.value.message
+
+
+def _laughs() -> str:
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    body = "\n".join(levels)
+    return f"header:\n  version: 14\nmachine: m\n{body}\nlocal_conf_header:\n  x: *i\n"
+
+
+KAS = [
+    ("billion-laughs", _laughs(), "YAML aliases"),
+    ("deep-nesting", "a: " + "[" * 50_000 + "]" * 50_000 + "\n", "nests too deeply"),
+    ("python-tag", '!!python/object/apply:os.system ["touch pwned"]\n', "not valid"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), [c[1:] for c in KAS], ids=[c[0] for c in KAS])
+def test_hostile_kas_files_end_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, words: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "project.yml").write_text(text)
+    result = runner.invoke(app, ["check", "project.yml"])
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and "project.yml" in result.stderr
+    assert not (tmp_path / "pwned").exists()
