@@ -38,8 +38,17 @@ def bb() -> Any:
     return sys.modules["bb"]
 
 
+#: BitBake's evaluation globals as a fresh process has them. Other tests in the same run make
+#: BitBake add to those globals (OE_IMPORTS, addpylib, the python functions of .inc files);
+#: comparing against them would make the result depend on the order tests run in.
+_PRISTINE = ("__builtins__", "bb", "os", "time")
+
+
 def bb_evaluate(bb: Any, code: str, values: dict[str, str]) -> str | tuple[str, str]:
     """BitBake's text for ${@code}, or (exception type, message) when it fails."""
+    context = bb.utils._context
+    for name in [n for n in context if n not in _PRISTINE]:
+        del context[name]
     d = bb.data.init()
     for name, value in values.items():
         d.setVar(name, value)
