@@ -144,7 +144,7 @@ def _read_config(path: Path) -> tuple[Path, Mapping[str, Any]]:
 def _table(path: Path) -> Mapping[str, Any] | None:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"cannot read configuration: {exc}", str(path)) from exc
     if path.name != "pyproject.toml":
         return document
