@@ -130,3 +130,22 @@ def test_release_for_corenames(corenames: str, release: str | None) -> None:
 def test_unknown_release_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown release 'dunfell'"):
         releases.profile("dunfell", "poky", "qemux86-64")
+
+
+def _snapshot_file(release: str, relative: str) -> Path | None:
+    for repo in ("openembedded-core", "poky"):
+        candidate = ob.RELEASES_DIR / release / repo / relative
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("release", releases.known_releases())
+def test_every_source_names_a_real_line(shared: None, release: str) -> None:
+    for distro in releases.distros(release):
+        for machine in releases.machines(release, distro):
+            for variable in releases.profile(release, distro, machine).variables.values():
+                for default in variable.statements:
+                    found = _snapshot_file(release, default.file)
+                    assert found is not None, (variable.name, default.file)
+                    assert 1 <= default.line <= len(found.read_text().splitlines())
