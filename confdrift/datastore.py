@@ -155,17 +155,21 @@ class ResolvedConfig:
         try:
             yield
         except ConfdriftError as exc:
-            entry = self._last_statement(name) if exc.filename is None else None
-            if entry is not None:
-                exc.filename, exc.line = entry.file, entry.line
+            if exc.filename is None:
+                # An unstable override list is OVERRIDES' fault, whatever was being read.
+                blame = ("OVERRIDES",) if "Overrides could not" in exc.message else (name,)
+                step = self._last_statement(*blame)
+                if step is not None:
+                    exc.filename, exc.line = step.file, step.line
             raise
 
-    def _last_statement(self, name: str) -> HistoryEntry | None:
-        try:
-            entries = self.history(name)
-        except ConfdriftError:  # the history needs OVERRIDES, which may be what fails
-            return None
-        return next((e for e in reversed(entries) if e.line > 0), None)
+    def _last_statement(self, *names: str) -> Step | None:
+        # The raw steps, not history(): that needs the override list, which may be what fails.
+        for name in names:
+            steps = [s for s in self._recorder.steps.get(name, ()) if s.line > 0]
+            if steps:
+                return steps[-1]
+        return None
 
     def names(self) -> list[str]:
         """Every variable that has a value, sorted (override variants included by name)."""
@@ -180,7 +184,8 @@ class ResolvedConfig:
 
     def is_evaluated(self, name: str) -> bool:
         """False when the value still holds ``${@...}`` text confdrift could not evaluate."""
-        return not self._store.unevaluated_reasons(name)
+        with self._located(name):
+            return not self._store.unevaluated_reasons(name)
 
     def unevaluated(self, name: str) -> tuple[str, ...]:
         """Why :meth:`is_evaluated` is false, one reason per expression (empty when true)."""
@@ -189,7 +194,8 @@ class ResolvedConfig:
     def history(self, name: str) -> tuple[HistoryEntry, ...]:
         """Every step that touched ``name`` or one of its override variants, in order."""
         found: list[tuple[int, HistoryEntry]] = []
-        self._collect(name, found, winner=True, seen=set())
+        with self._located(name):
+            self._collect(name, found, winner=True, seen=set())
         return tuple(entry for _, entry in sorted(found, key=lambda item: item[0]))
 
     def _collect(

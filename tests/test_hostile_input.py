@@ -6,6 +6,7 @@ there is one), through parse_file, load, ``confdrift show`` and ``confdrift chec
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,3 +216,32 @@ def test_hostile_kas_files_end_at_once(
     assert result.exit_code == 2, result.output
     assert words in result.stderr and "project.yml" in result.stderr
     assert not (tmp_path / "pwned").exists()
+
+
+ADVERSARIAL = {
+    "override-cycle": 'OVERRIDES = "${A}"\nA = "x"\nA:x = "y"\nA:y = "x"\n',
+    "python-reads-back": "A = \"${@d.getVar('B')}\"\nB = \"${@d.getVar('A')}\"\n",
+    "remove-refers-back": 'A = "a b c"\nA:remove = "${A}"\n',
+    "bbpath-python": 'BBPATH = "${@x}:/dev/zero:/"\ninclude passwd.conf\n',
+    "include-all-python": "include_all ${@x}\n",
+    "flag-default-self": 'A[_defaultval] = "x"\nA[_content] = "${A}"\nA ??= "${A}"\n',
+    "operators-self": 'A ?= "1"\nA := "${A}${A}"\nA .= "${A}"\nA += "${A}"\n',
+    "overrides-grow": 'OVERRIDES = "${OVERRIDES}:a"\n',
+}
+
+
+@pytest.mark.parametrize("command", ["show", "check"])
+@pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_adversarial_statements_end_with_a_located_error_or_a_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, text: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "local.conf").write_text(text)
+    result = runner.invoke(app, [command, "conf/local.conf"])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        (message,) = result.stderr.splitlines()[:1]
+        assert re.match(r"confdrift: error: \S*local\.conf:\d+", message), message
