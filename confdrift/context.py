@@ -31,6 +31,7 @@ from confdrift.varstore import VarStore
 
 PathLike = str | os.PathLike[str]
 _CORENAMES = re.compile(r'^LAYERSERIES_CORENAMES\s*\??=\s*"([^"]*)"', re.MULTILINE)
+_COMPAT = re.compile(r'^LAYERSERIES_COMPAT_\S+\s*\??=\s*"([^"]*)"', re.MULTILINE)
 #: Where values set by the loader itself (not by a file) come from, in the history.
 COOKER = "<bitbake cooker>"
 
@@ -45,6 +46,7 @@ class BuildContext:
     #: The profile applied when the layers were absent ("" when none was).
     distro: str = ""
     machine: str = ""
+    init_manager: str | None = None
 
 
 def load_build(
@@ -217,13 +219,25 @@ def overlay(inp: BuildInput) -> dict[str, str]:
 
 
 def detect_release(layer_dirs: Iterable[str]) -> str | None:
-    """The release named by the first layer.conf that sets LAYERSERIES_CORENAMES."""
-    for layer in layer_dirs:
-        conf = Path(layer, "conf", "layer.conf")
-        match = _CORENAMES.search(conf.read_text(errors="replace")) if conf.is_file() else None
+    """The release of a layer set, read from the layer.conf files without evaluating them.
+
+    The core layer's LAYERSERIES_CORENAMES decides; without a core layer, the one release
+    that every layer's LAYERSERIES_COMPAT names (none when they disagree or list several).
+    """
+    texts = [_layer_conf_text(layer) for layer in layer_dirs]
+    for text in texts:
+        match = _CORENAMES.search(text)
         if match:
             return releases.release_for_corenames(match.group(1))
-    return None
+    known = set(releases.RELEASES)
+    named = [set(found.split()) & known for text in texts for found in _COMPAT.findall(text)]
+    common = set.intersection(*named) if named else set()
+    return common.pop() if len(common) == 1 else None
+
+
+def _layer_conf_text(layer: str) -> str:
+    conf = Path(layer, "conf", "layer.conf")
+    return conf.read_text(errors="replace") if conf.is_file() else ""
 
 
 def _full_chain(
@@ -324,14 +338,16 @@ def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig,
     scratch = _own_files(inp, files, virtual, version)
     distro = scratch.store.get("DISTRO") or releases.DEFAULT_DISTRO
     machine = scratch.store.get("MACHINE") or releases.NO_MACHINE
-    profile = releases.profile(release, distro, machine)
+    profile = releases.profile(release, distro, machine, scratch.store.get("INIT_MANAGER"))
     ev = _start(version, inp.topdir, virtual)
     _bbpath(ev, inp)
     _apply(ev, profile, "before")
     for path in files:
         ev.load_file(path)
     _apply(ev, profile, "after")
-    context = BuildContext(release, False, distro=profile.distro, machine=profile.machine)
+    context = BuildContext(
+        release, False, (), profile.distro, profile.machine, profile.init_manager
+    )
     return ResolvedConfig(ev), context
 
 

@@ -107,12 +107,14 @@ class Combo:
     release: str
     distro: str
     machine: str
+    #: A local.conf line every run of this combination has (an init manager variant).
+    fixed: str = ""
 
     def local_conf(self, extra: str = "") -> str:
         lines = [f'MACHINE = "{self.machine}"'] if self.machine else []
         if self.distro != "nodistro":
             lines.append(f'DISTRO = "{self.distro}"')
-        return "\n".join([*lines, extra, ""])
+        return "\n".join([*lines, self.fixed, extra, ""])
 
 
 class Runner:
@@ -470,7 +472,11 @@ def generate(release: str, scratch: Path) -> dict[str, Any]:
             else:
                 machines[machine] = {k: v for k, v in entries.items() if base.get(k) != v}
                 machines[machine].update({k: {"value": None} for k in base if k not in entries})
-        distros[distro] = {"machines": machines}
+        assert base is not None
+        distros[distro] = {
+            "machines": machines,
+            "init_managers": _variants(runner, release, distro, base),
+        }
         print(f"{release} {distro}: {runner.count} oracle runs", file=sys.stderr)
     return {
         "schema": 1,
@@ -480,6 +486,28 @@ def generate(release: str, scratch: Path) -> dict[str, Any]:
         "variables": list(DRIFT_VARS),
         "distros": distros,
     }
+
+
+def _variants(runner: Runner, release: str, distro: str, base: dict[str, Any]) -> dict[str, Any]:
+    """Per init manager a local.conf may choose: the entries that differ from the distro's.
+
+    INIT_MANAGER selects an include file (init-manager-<name>.inc), so its effect on
+    DISTRO_FEATURES and the VIRTUAL-RUNTIME_* variables is measured, not modelled.
+    """
+    include = ob.release_layers(release, False)[0] / "conf" / "distro" / "include"
+    names = sorted(p.stem.removeprefix("init-manager-") for p in include.glob("init-manager-*.inc"))
+    default = base.get("INIT_MANAGER", {}).get("value")
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == default:
+            continue
+        combo = Combo(release, distro, "", f'INIT_MANAGER = "{name}"')
+        entries = profile_for(runner, combo, list(DRIFT_VARS))
+        entries.pop("INIT_MANAGER", None)  # local.conf's own value
+        diff = {k: v for k, v in entries.items() if base.get(k) != v}
+        diff.update({k: {"value": None} for k in base if k not in entries and k != "INIT_MANAGER"})
+        out[name] = diff
+    return out
 
 
 def _revisions(release: str) -> dict[str, str]:

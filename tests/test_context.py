@@ -121,3 +121,26 @@ def test_fragments_follow_local_conf(
             assert not ours.is_evaluated(name), name
         else:
             assert ours.get(name) == oracle.get(name), name
+
+
+@pytest.mark.parametrize(
+    ("layer_confs", "release"),
+    [
+        (['LAYERSERIES_CORENAMES = "wrynose blacksail"\n'], "master"),
+        (
+            ['LAYERSERIES_COMPAT_a = "styhead"\n', 'LAYERSERIES_COMPAT_b = "styhead walnascar"\n'],
+            "styhead",
+        ),
+        (['LAYERSERIES_COMPAT_a = "kirkstone scarthgap"\n'], None),
+        (['LAYERSERIES_COMPAT_a = "styhead"\n', 'LAYERSERIES_COMPAT_b = "walnascar"\n'], None),
+        (['LAYERSERIES_COMPAT_a = "dunfell"\n'], None),
+        ([], None),
+    ],
+)
+def test_detect_release(tmp_path: Path, layer_confs: list[str], release: str | None) -> None:
+    dirs = []
+    for number, text in enumerate(layer_confs):
+        (tmp_path / str(number) / "conf").mkdir(parents=True)
+        (tmp_path / str(number) / "conf" / "layer.conf").write_text(text)
+        dirs.append(str(tmp_path / str(number)))
+    assert detect_release(dirs) == release

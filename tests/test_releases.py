@@ -16,10 +16,12 @@ from confdrift.context import load_build, load_build_context
 from confdrift.errors import UsageError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
-#: local.conf fixtures that keep the release's own TCLIBC / INIT_MANAGER / TCMODE (a profile is
-#: measured per distro and machine; changing those selects other files), plus inline ones.
+#: local.conf fixtures (None) and inline texts. None changes TCLIBC or TCMODE: a profile is
+#: measured per distro, machine and init manager, and those select other include files too.
 VARIANTS = {
     "poky-qemux86-64": None,
+    "poky-template": None,
+    "nodistro-sysvinit": 'MACHINE = "qemuarm64"\nINIT_MANAGER = "sysvinit"\n',
     "nodistro-qemuarm64": None,
     "nodistro-settings": None,
     "silent": "",
@@ -55,6 +57,7 @@ def test_every_release_has_a_profile_for_each_distro(release: str) -> None:
     assert set(releases.distros(release)) == {"nodistro", "poky", "poky-altcfg", "poky-tiny"}
     for distro in releases.distros(release):
         assert {"", "qemux86-64", "qemuarm64"} <= set(releases.machines(release, distro))
+    assert "systemd" in releases.init_managers(release, "poky")
     profile = releases.profile(release, "poky", "qemux86-64")
     assert profile.bitbake_version == releases.RELEASES[release]
     assert profile.variables["LAYERSERIES_CORENAMES"].value == releases.CORENAMES[release]
@@ -71,7 +74,7 @@ def test_profile_resolves_like_the_full_chain(
         ob.make_build(tmp_path / "full", release, text, poky_layers=poky), release
     )
     ours, context = load_build_context(_lone(tmp_path, text), release=release)
-    profile = releases.profile(release, context.distro, context.machine)
+    profile = releases.profile(release, context.distro, context.machine, context.init_manager)
     compared = 0
     for name, default in profile.variables.items():
         expected = full.values.get(name)

@@ -97,6 +97,8 @@ class Profile:
     distro: str
     machine: str
     variables: Mapping[str, VariableDefault]
+    #: The init manager variant applied (a local.conf INIT_MANAGER), ``None`` for the distro's.
+    init_manager: str | None = None
 
     def label(self, file: str) -> str:
         """The history source of a profile value: ``release default, <release>, <file>``."""
@@ -134,10 +136,19 @@ def machines(release: str, distro: str = DEFAULT_DISTRO) -> tuple[str, ...]:
     return tuple(_raw(release)["distros"][distro]["machines"])
 
 
-def profile(release: str, distro: str | None, machine: str | None) -> Profile:
+def init_managers(release: str, distro: str = DEFAULT_DISTRO) -> tuple[str, ...]:
+    """The INIT_MANAGER values with measured variants (the distro's own default excluded)."""
+    return tuple(_raw(release)["distros"][distro].get("init_managers", {}))
+
+
+def profile(
+    release: str, distro: str | None, machine: str | None, init_manager: str | None = None
+) -> Profile:
     """The profile for ``distro``/``machine``; unknown ones fall back to nodistro / no machine.
 
-    A fallback is visible in :attr:`Profile.distro` and :attr:`Profile.machine`.
+    ``init_manager`` is local.conf's INIT_MANAGER, if it sets one: it selects another include
+    file, whose measured effect replaces the distro's defaults. A fallback is visible in the
+    returned :class:`Profile`'s fields.
     """
     data = _raw(release)
     chosen = distro if distro is not None and distro in data["distros"] else DEFAULT_DISTRO
@@ -146,8 +157,12 @@ def profile(release: str, distro: str | None, machine: str | None) -> Profile:
     merged = dict(table[NO_MACHINE])
     if box != NO_MACHINE:
         merged.update(table[box])
+    variants = data["distros"][chosen].get("init_managers", {})
+    variant = init_manager if init_manager in variants else None
+    if variant is not None:
+        merged.update(variants[variant])
     variables = {name: _variable(name, entry) for name, entry in merged.items() if _present(entry)}
-    return Profile(release, data["bitbake_version"], chosen, box, variables)
+    return Profile(release, data["bitbake_version"], chosen, box, variables, variant)
 
 
 def _present(entry: Mapping[str, Any]) -> bool:
