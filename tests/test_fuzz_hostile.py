@@ -1,9 +1,12 @@
 """Fuzzing with mutated real configuration files: every case ends, within seconds, in a value
 or one of confdrift's own errors, through parse_file, load, the engine and the CLI.
 
-The normal suite runs a modest number of examples. A longer run, by hand:
+The normal suite runs a modest number of examples. Longer runs, by hand:
 
-    CONFDRIFT_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz_hostile.py -p no:cacheprovider
+    CONFDRIFT_FUZZ_EXAMPLES=2000 pytest tests/test_fuzz_hostile.py -p no:cacheprovider
+    # coverage-guided, with atheris (pip install atheris) and seeds copied to a scratch dir:
+    mkdir -p /tmp/seeds && cp ../shared/corpus/users/*/*.conf /tmp/seeds/
+    python tests/test_fuzz_hostile.py /tmp/seeds -max_total_time=3600
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import signal
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from types import FrameType
@@ -173,3 +176,25 @@ def test_cli_check_exits_0_1_or_2_without_a_traceback(data: bytes) -> None:
     assert "Traceback" not in result.output
     if result.exit_code == 2:
         assert result.stderr.startswith("confdrift: error: ")
+
+
+def _atheris_main() -> None:
+    """libFuzzer through atheris: load() on arbitrary bytes; any non-confdrift error or a
+    run past ``PER_EXAMPLE`` seconds is a crash it reports (with the input that caused it)."""
+    import importlib
+    import sys
+
+    atheris = importlib.import_module("atheris")  # optional: only this entry point needs it
+    os.environ["CONFDRIFT_NO_CACHE"] = "1"
+
+    def one(data: bytes) -> None:
+        with tree(data) as path, time_limit(PER_EXAMPLE), suppress(ConfdriftError):
+            _read_everything(path)
+
+    atheris.Setup(sys.argv, one)
+    atheris.instrument_all()  # coverage feedback from confdrift (and everything loaded)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    _atheris_main()
