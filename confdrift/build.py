@@ -28,19 +28,40 @@ _OLD_OVERRIDE = re.compile(r"_(append|prepend|remove)")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+#: A missing ``require`` in the user's file is taken out and the load tried again, this often.
+_RETRIES = 20
+
+
 def view(named: str, settings: Any = None) -> BuildView:
     """Resolve what the user named (a local.conf, a build directory or a kas file)."""
     inp = inputs.classify(named)
-    version = _version(getattr(settings, "release", None))
-    parsed = tuple(_parse_own(inp, version))
-    errors = tuple(e for p in parsed for e in p.errors) + tuple(_old_syntax(parsed))
-    if errors:
-        inp = replace(inp, generated={**inp.generated, **_cleaned(inp, parsed)})
-    config, how = context.load_build_context(
-        inp, release=getattr(settings, "release", None),
-        layers=list(getattr(settings, "layers", ()) or ()) or None)
+    release = getattr(settings, "release", None)
+    parsed = tuple(_parse_own(inp, _version(release)))
+    errors = [e for p in parsed for e in p.errors] + list(_old_syntax(parsed))
+    dropped: set[tuple[str, int]] = set()
+    layers = list(getattr(settings, "layers", ()) or ()) or None
+    for _ in range(_RETRIES):
+        if errors:
+            inp = replace(inp, generated={**inp.generated, **_cleaned(inp, parsed, dropped)})
+        try:
+            config, how = context.load_build_context(inp, release=release, layers=layers)
+            break
+        except ParseError as err:
+            where = (str(Path(err.filename or "").absolute()), err.line or 0)
+            if where in dropped or not any(where[0] == _abs(p.filename) for p in parsed):
+                raise
+            err.reason = err.reason or "missing-require"
+            errors.append(err)
+            dropped.add(where)
+    else:
+        raise errors[-1]
     local = str(inp.local_conf) if inp.local_conf is not None else None
-    return BuildView(named, config, parsed, errors, how.release, local, _layers(how.layers))
+    return BuildView(named, config, parsed, tuple(errors), how.release, local,
+                     _layers(how.layers))
+
+
+def _abs(path: str) -> str:
+    return str(Path(path).absolute())
 
 
 def _version(release: str | None) -> str | None:
@@ -85,24 +106,27 @@ def _is_old_syntax(s: Statement) -> bool:
             and bool(_OLD_OVERRIDE.search(s.name or "")))
 
 
-def _cleaned(inp: inputs.BuildInput, parsed: Sequence[ParsedFile]) -> dict[str, str]:
+def _cleaned(inp: inputs.BuildInput, parsed: Sequence[ParsedFile],
+             dropped: set[tuple[str, int]]) -> dict[str, str]:
     """Cleaned texts of the files that had errors, keyed as the loader looks them up."""
     texts: dict[str, str] = {}
     kas = inp.kind == "kas"
     for p in parsed:
-        if p.errors or any(_is_old_syntax(s) for s in p.statements):
+        path = _abs(p.filename)
+        lines = {line for file, line in dropped if file == path}
+        if p.errors or lines or any(_is_old_syntax(s) for s in p.statements):
             text = inp.generated.get(inputs.LOCAL_CONF, "") if kas else _read(p.filename)
-            texts[str(Path(p.filename).absolute())] = _clean_text(p, text)
+            texts[path] = _clean_text(p, text, lines)
     return texts
 
 
-def _clean_text(p: ParsedFile, text: str) -> str:
+def _clean_text(p: ParsedFile, text: str, dropped: set[int]) -> str:
     """Only the statements BitBake would accept, on their original lines."""
     source = _NEWLINE.split(text)
     last = max((s.span.end_line for s in p.statements), default=0)
     lines = [""] * max(last, len(source))
     for s in p.statements:
-        if _is_old_syntax(s):
+        if _is_old_syntax(s) or s.span.end_line in dropped:
             continue
         if s.recovered:
             lines[s.span.line - 1] = f'{s.name} {s.op} "{s.value}"'

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity
-from confdrift.nodes import Statement
+from confdrift.nodes import Kind, ParsedFile, Statement
 from confdrift.rules import rule
 from confdrift.rules.base import BuildView, Context
 
@@ -20,7 +20,6 @@ E, W = Severity.ERROR, Severity.WARNING
 _BY_REASON = {
     "trailing-comment": ("CD002", "comment-after-value"),
     "old-override-syntax": ("CD003", "old-override-syntax"),
-    "renamed-variable": ("CD004", "renamed-variable"),
     "missing-require": ("CD005", "missing-required-file"),
 }
 
@@ -117,7 +116,7 @@ def renamed_variable(ctx: Context) -> Iterator[Finding]:
     """
     ## What it does
     Reports settings of renamed variables (`BB_ENV_EXTRAWHITE`, `LICENSE_FLAGS_WHITELIST`,
-    `BB_HASHBASE_WHITELIST`… and every `BB_RENAMED_VARIABLES` entry).
+    `BB_HASHBASE_WHITELIST`… and every `BB_RENAMED_VARIABLES` entry of the release in use).
 
     ## Why it matters
     BitBake logs "Variable OLD has been renamed to NEW" and refuses the configuration.
@@ -125,7 +124,73 @@ def renamed_variable(ctx: Context) -> Iterator[Finding]:
     ## How to fix
     Use the new name.
     """
-    return _errors(ctx, "CD004")
+    kb = ctx.knowledge
+    if kb is None:
+        return
+    for side, view in _views(ctx):
+        release = view.release if view.release in kb.releases else kb.releases[-1]
+        for parsed, s in _user_assignments(view):
+            new = kb.renamed(s.name or "", release)
+            if new is None:
+                continue
+            text = f"is renamed to {new}" if " " not in new else new
+            prefix = "" if side == "child" else "in the parent: "
+            yield Finding("CD004", "renamed-variable", E,
+                          f"{prefix}{(s.name or '').split(':')[0]} {text} ({release}); "
+                          "BitBake refuses the configuration",
+                          Location(parsed.filename, s.span.line), s.name)
+
+
+def _user_assignments(view: BuildView) -> Iterator[tuple[ParsedFile, Statement]]:
+    for parsed in view.files:
+        for s in parsed.statements:
+            if s.kind is Kind.ASSIGN and s.name:
+                yield parsed, s
+
+
+#: Operators that add to the strong value only, so that a later ``?=`` default is lost.
+_ADDING = frozenset({"+=", "=+", ".=", "=."})
+
+
+@rule("CD006", "default-lost-by-append-operator", W,
+      "VAR += in local.conf throws away the distro's or machine's default (use :append)")
+def default_lost(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports `+=`, `=+`, `.=` and `=.` in the user's files on a variable that the
+    configuration read later gives a `?=` default (DISTRO_FEATURES from the distro,
+    MACHINE_FEATURES from the machine…).
+
+    ## Why it matters
+    `+=` creates a value in local.conf, so the distro's later `DISTRO_FEATURES ?= "…"` no
+    longer applies: the build gets only the words local.conf added. `:append` is applied
+    when the variable is read, on top of the default.
+
+    ## Example
+    `DISTRO_FEATURES += "systemd"` leaves DISTRO_FEATURES as " systemd".
+
+    ## How to fix
+    `DISTRO_FEATURES:append = " systemd"`.
+    """
+    view = ctx.child
+    for parsed, s in _user_assignments(view):
+        if s.op not in _ADDING or s.flag or ":" in (s.name or ""):
+            continue
+        lost = [h for h in view.config.history(s.name or "")
+                if h.op in ("?=", "??=") and not h.changed_final and not h.flag
+                and h.file != parsed.filename]
+        if lost:
+            first = lost[0]
+            yield Finding("CD006", "default-lost-by-append-operator", W,
+                          f"{s.name} {s.op} in {parsed.filename} makes the later default "
+                          f"({first.file}:{first.line}) no longer apply; use :append",
+                          Location(parsed.filename, s.span.line), s.name,
+                          fix=f'{s.name}:append = "{_spaced(s)}"')
+
+
+def _spaced(s: Statement) -> str:
+    value = s.value or ""
+    return value if value.startswith(" ") or s.op in (".=", "=.") else " " + value
 
 
 @rule("CD005", "missing-required-file", E, "A `require` names a file that does not exist")
