@@ -151,6 +151,11 @@ def check(
         bool, typer.Option("--diff", help="Print what --fix would change, instead of the report.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
+    probe: Annotated[
+        bool,
+        typer.Option("--probe", help="Also connect to the hash server and sstate mirror the "
+                     "child is wired to (network; off by default, never in pre-commit)."),
+    ] = False,
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", min=1, metavar="N",
@@ -174,6 +179,7 @@ def check(
         "release": release,
         "layers": tuple(str(p) for p in layers) if layers else None,
         "fail_on": fail_on,
+        "probe": probe or None,
     }
     names = tuple(str(c) for c in children)
     args = _CheckArgs(names, cli, select, ignore, config, fmt, output, fix, diff, verbose, jobs)

@@ -91,6 +91,8 @@ class Settings:
     parent_hashserv: str | None = None
     parent_sstate: str | None = None
     parent_downloads: str | None = None
+    #: ``--probe``: connect to the services the child is wired to (command line only).
+    probe: bool = False
     limits: Limits = field(default_factory=Limits)
     #: The configuration file the settings came from, if any.
     config_file: str | None = None

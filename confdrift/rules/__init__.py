@@ -98,4 +98,4 @@ def _load_rule_modules() -> None:
         importlib.import_module(f"confdrift.rules.{module}")
 
 
-_RULE_MODULES: tuple[str, ...] = ("input", "signature", "layers", "wiring", "meta")
+_RULE_MODULES: tuple[str, ...] = ("input", "signature", "layers", "wiring", "probes", "meta")
