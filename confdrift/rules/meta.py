@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from confdrift.findings import Severity
-from confdrift.rules import Rule, register
+from collections.abc import Iterator
+
+from confdrift.errors import ConfdriftError
+from confdrift.findings import Finding, Location, Severity
+from confdrift.rules import Rule, register, rule
+from confdrift.rules.base import BuildView, Context
 
 UNUSED_SUPPRESSION = register(
     Rule(
@@ -31,3 +35,68 @@ when `PACKAGE_CLASSES` no longer differs from the parent.
 Delete the comment, or the codes in it that no longer match anything.""",
     )
 )
+
+
+@rule("CD902", "not-evaluated", Severity.INFO,
+      "A value holds inline Python that confdrift does not evaluate")
+def not_evaluated(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Names the variables the user's files set, or that the knowledge base says change task
+    signatures, whose value holds `${@...}` code confdrift did not evaluate — with the
+    expression and the reason.
+
+    ## Why it matters
+    confdrift never runs Python from a configuration. It evaluates a safe subset
+    (`d.getVar`, `bb.utils.contains`, `oe.utils.conditional`, string operations…); for
+    anything else it compares the unexpanded text, and says so here instead of guessing.
+
+    ## How to fix
+    Nothing to fix in the configuration; check the value with `bitbake-getvar` if the
+    comparison matters.
+    """
+    views = [("child", ctx.child)] + ([("parent", ctx.parent)] if ctx.parent else [])
+    for name in sorted(_watched(ctx)):
+        for side, view in views:
+            reasons = _reasons(view, name)
+            if reasons:
+                prefix = "" if side == "child" else "in the parent: "
+                yield Finding("CD902", "not-evaluated", Severity.INFO,
+                              f"{prefix}{name} was not evaluated: {reasons[0]}",
+                              view.location(name) or _file(ctx.child), name)
+                break
+
+
+def _watched(ctx: Context) -> set[str]:
+    """What the user wrote, and the variables whose comparison the gap leaves open: known to
+    change signatures, with different unexpanded text on the two sides."""
+    views = [v for v in (ctx.child, ctx.parent) if v is not None]
+    names = {s.name for v in views for p in v.files for s in p.statements
+             if s.name and ":" not in s.name}
+    kb, parent = ctx.knowledge, ctx.parent
+    if kb is not None and parent is not None:
+        names |= {e.name for e in kb.entries() if "*" not in e.name
+                  and str(e.scope) not in ("none", "wiring")
+                  and _unexpanded(ctx.child, e.name) != _unexpanded(parent, e.name)}
+    return names
+
+
+def _unexpanded(view: BuildView, name: str) -> str | None:
+    try:
+        return view.config.get_unexpanded(name)
+    except ConfdriftError:
+        return None
+
+
+def _reasons(view: BuildView, name: str) -> tuple[str, ...]:
+    unevaluated = getattr(view.config, "unevaluated", None)
+    if unevaluated is None:
+        return ()
+    try:
+        return tuple(unevaluated(name))
+    except ConfdriftError:
+        return ()
+
+
+def _file(view: BuildView) -> Location | None:
+    return Location(view.local_conf) if view.local_conf else None
