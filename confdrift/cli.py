@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -105,6 +105,13 @@ class _CheckArgs:
     jobs: int = 1
 
 
+_Release = Annotated[
+    str | None,
+    typer.Option(metavar="NAME", help="Yocto release (scarthgap, …) for release defaults."),
+]
+_Layers = Annotated[
+    list[Path] | None, typer.Option(metavar="DIR", help="A layer directory (repeatable).")
+]
 _Codes = Annotated[
     list[str] | None,
     typer.Option(metavar="CODES", help="Codes, prefixes or rule names; repeat or comma-separate."),
@@ -294,25 +301,43 @@ def show(
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ShowFormat.TEXT
     ),
+    release: _Release = None,
+    layers: _Layers = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
 ) -> None:
     """Print the resolved variables of a configuration, as BitBake would see them.
 
+    FILE is one or more .conf files read in order, or one build directory or kas file
+    (resolved with its layers, or the release's defaults when they are absent).
+
     \b
-    Example:
+    Examples:
       confdrift show conf/local.conf --var MACHINE --var SRC_URI[sha256sum]
+      confdrift show build/ --var PACKAGE_CLASSES --release scarthgap
     """
     paths = [str(f) for f in files]
-    _run(debug, lambda: _show(paths, var or [], fmt))
+    build = _BuildArgs(release, tuple(str(p) for p in layers) if layers else None)
+    _run(debug, lambda: _show(paths, var or [], fmt, build))
 
 
-def _show(paths: list[str], names: list[str], fmt: ShowFormat) -> int:
+@dataclass(frozen=True)
+class _BuildArgs:
+    release: str | None
+    layers: tuple[str, ...] | None
+
+
+def _load(paths: list[str], build: _BuildArgs) -> Any:
     import confdrift
+
+    return confdrift.load(paths, limits=_limits(), release=build.release, layers=build.layers)
+
+
+def _show(paths: list[str], names: list[str], fmt: ShowFormat, build: _BuildArgs) -> int:
     from confdrift.report import show as views
 
-    resolved = confdrift.load(paths, limits=_limits())
+    resolved = _load(paths, build)
     shown = views.collect(resolved, names)
     if fmt is ShowFormat.JSON:
         _write(views.show_json(paths, shown), None)
@@ -330,6 +355,8 @@ def explain(
         list[Path] | None,
         typer.Argument(metavar="FILE", help="The .conf files (to explain a variable)."),
     ] = None,
+    release: _Release = None,
+    layers: _Layers = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
@@ -342,10 +369,11 @@ def explain(
       confdrift explain PACKAGE_CLASSES conf/local.conf
     """
     paths = [str(f) for f in files or []]
-    _run(debug, lambda: _explain(name, paths))
+    build = _BuildArgs(release, tuple(str(p) for p in layers) if layers else None)
+    _run(debug, lambda: _explain(name, paths, build))
 
 
-def _explain(name: str, paths: list[str]) -> int:
+def _explain(name: str, paths: list[str], build: _BuildArgs) -> int:
     from confdrift.report import show as views
 
     if not paths:
@@ -356,9 +384,7 @@ def _explain(name: str, paths: list[str]) -> int:
             raise UsageError(f"no rule {name!r}; to explain a variable, give the .conf files")
         _write(views.explain_rule(rule), None)
         return ExitCode.OK
-    import confdrift
-
-    (view,) = views.collect(confdrift.load(paths, limits=_limits()), [name])
+    (view,) = views.collect(_load(paths, build), [name])
     _write(views.explain_variable(view), None)
     return ExitCode.OK
 
