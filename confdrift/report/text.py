@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
-from confdrift.findings import Finding, Severity, Side
-from confdrift.report import ReportContext, quoted, summary_line
+from confdrift.findings import Finding, Location, Severity, Side
+from confdrift.report import ReportContext, quoted, relative_path, source_text, summary_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
@@ -30,7 +31,7 @@ def render(findings: Sequence[Finding], *, context: ReportContext) -> str:
         if group:
             console.print(Text(f"{_HEADING[severity]} ({len(group)})", style="bold"))
             for f in group:
-                _print_finding(console, f)
+                _print_finding(console, f, context.root)
     console.print(_summary(findings, context))
     return out.getvalue()
 
@@ -60,18 +61,18 @@ def _console(out: io.StringIO, context: ReportContext) -> Console:
     )
 
 
-def _print_finding(console: Console, f: Finding) -> None:
+def _print_finding(console: Console, f: Finding, root: Path) -> None:
     head = Text("  ")
     head.append(f"{f.severity.value:<8}", style=_STYLE[f.severity])
     head.append(f"{f.code} ", style="bold")
     head.append(f"{f.rule}  ")
-    head.append(str(f.location) if f.location else "(build)", style="dim")
+    head.append(_where(f.location, root) if f.location else "(build)", style="dim")
     console.print(head)
     for line in f.message.splitlines() or [""]:
         console.print(Text(f"    {line}"))
     for label, side in (("child", f.child), ("parent", f.parent)):
         if side is not None:
-            console.print(_side_line(label, side))
+            console.print(_side_line(label, side, root))
     for label, extra in (("scope", f.scope), ("impact", f.impact)):
         if extra:
             console.print(Text(f"    {label + ':':<8}{extra}", style="dim"))
@@ -81,11 +82,16 @@ def _print_finding(console: Console, f: Finding) -> None:
         console.print(fix)
 
 
-def _side_line(label: str, side: Side) -> Text:
+def _side_line(label: str, side: Side, root: Path) -> Text:
     line = Text(f"    {label + ':':<8}")
     line.append(quoted(side), style="bold")
-    line.append(f"  {side.source}", style="dim")
+    line.append(f"  {source_text(side, root)}", style="dim")
     return line
+
+
+def _where(location: Location, root: Path) -> str:
+    path = relative_path(location.file, root)
+    return f"{path}:{location.line}" if location.line else path
 
 
 def _summary(findings: Sequence[Finding], context: ReportContext) -> Text:
