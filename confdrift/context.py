@@ -103,11 +103,12 @@ class _Files:
         self.base: set[str] = set()
 
     def __call__(self, path: str, top: bool) -> ParsedFile:
-        from confdrift.parse import parse_file, parse_text
+        from confdrift.parse import parse_file, parse_source
 
         base = top or path in self.base
         if path in self.virtual:
-            return parse_text(self.virtual[path], path, base_config=base, version=self.version)
+            data = self.virtual[path].encode("utf-8")
+            return parse_source(data, path, base_config=base, version=self.version)
         key = _memo_key(path, base, self.version)
         parsed = _PARSED.get(key) if key is not None else None
         if parsed is None:

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from confdrift.errors import InputError, LimitError
 from confdrift.layers import find_git_dir
 
@@ -218,6 +216,8 @@ def _parse_data(path: Path, raw: bytes) -> Any:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             line = getattr(exc, "lineno", None)
             raise InputError(f"kas file is not valid JSON: {exc}", str(path), line) from exc
+    import yaml  # only kas projects need it; plain .conf checks stay fast to start
+
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError as exc:

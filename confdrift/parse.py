@@ -88,7 +88,22 @@ def parse_file(
     from confdrift import cache
 
     name = os.fspath(path)
-    data = cache.read_source(name)
+    return parse_source(cache.read_source(name), name, reader=reader, base_config=base_config,
+                        version=version, recover=recover)
+
+
+def parse_source(
+    data: bytes,
+    name: str,
+    *,
+    reader: str | None = None,
+    base_config: bool | None = None,
+    version: str | None = None,
+    recover: bool = False,
+) -> ParsedFile:
+    """Parse a file's bytes through the parse cache (a text standing in for a file, too)."""
+    from confdrift import cache
+
     reader = reader or reader_for(name)
     base_config = base_config_for(name) if base_config is None else base_config
     options = (reader, base_config, dialect(version).version, recover)
