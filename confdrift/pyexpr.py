@@ -415,7 +415,7 @@ def _construct(node: ast.AST) -> str:
 # The globals BitBake puts in front of its datastore lookup (bb.utils' clean context),
 # plus ``oe``, which OE builds register with addpylib.
 _GLOBAL_MODULES = frozenset({"bb", "os", "time", "oe"})
-_MODULES = _GLOBAL_MODULES | {"bb.utils", "oe.utils"}
+_MODULES = _GLOBAL_MODULES | {"bb.utils", "bb.parse", "oe.utils"}
 
 
 def _lookup(w: _Walker, name: str, as_object: bool) -> object:
@@ -884,7 +884,26 @@ def _int(w: _Walker, x: object = 0, base: object = None) -> object:
     return w.checked(_apply(int, _data(x), _data(base)))
 
 
+def _vars_from_file(w: _Walker, fn: object, d: object) -> object:
+    """bb.parse.vars_from_file: PN, PV, PR from a recipe file name ``pn_pv_pr.bb``.
+
+    At configuration level FILE is a .conf file, which gives (None, None, None) — the
+    value oe-core's PN/PV defaults see before any recipe is parsed.
+    """
+    _datastore(d)
+    name = _data(fn)
+    if not isinstance(name, str) or not name.endswith((".bb", ".bbappend")):
+        return [None, None, None]
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    parts: list[object] = list(stem.split("_"))
+    if len(parts) > 3:
+        raise PyExprError("ParseError", "Unable to generate default variables from filename "
+                          "(too many underscores)")
+    return parts + [None] * (3 - len(parts))
+
+
 _LIBRARY: dict[str, Callable[..., object]] = {
+    "bb.parse.vars_from_file": _vars_from_file,
     "bb.utils.contains": _contains,
     "bb.utils.contains_any": _contains_any,
     "bb.utils.filter": _filter,

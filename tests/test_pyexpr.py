@@ -89,6 +89,11 @@ IDIOMS = [
     ("oe.utils.conditional('UNSET', None, 'a', 'b', d)", "a"),
     ("oe.utils.vartrue('YES', 'on', 'off', d)", "on"),
     ("oe.utils.vartrue('T', 'on', 'off', d)", "on"),
+    # PN/PV defaults: a .conf FILE gives (None, None, None), a recipe name its parts
+    ("bb.parse.vars_from_file(d.getVar('FILE', False), d)[0] or 'defaultpkgname'",
+     "defaultpkgname"),
+    ("bb.parse.vars_from_file('/r/busybox_1.36.1.bb', d)[1]", "1.36.1"),
+    ("bb.parse.vars_from_file('/r/busybox.bb', d)[1] or '1.0'", "1.0"),
     # oe.types.boolean treats None as false since oe-core 3048e9fa0d (2018)
     ("oe.utils.vartrue('UNSET', 'on', 'off', d)", "off"),
     ("oe.utils.ifelse(MACHINE == 'qemux86-64', 'q', 'r')", "q"),
@@ -206,7 +211,7 @@ REFUSED = [
     ("time.strftime('%Y')", "calls time.strftime()"),
     ("oe.utils.cpu_count()", "calls oe.utils.cpu_count()"),
     ("oe.tune.riscv_isa_to_tune('x', d)", "calls oe.tune.riscv_isa_to_tune()"),
-    ("bb.parse.vars_from_file(d.getVar('FILE'), d)", "calls bb.parse.vars_from_file()"),
+    ("bb.parse.vars_from_file(d.getVar('FILE'), d).index(None)", "calls list.index"),
     ("d.setVar('A', '1')", "calls d.setVar()"),
     ("get_git_latest_tag(d)", "calls get_git_latest_tag()"),
     ("sys.executable", "uses sys.executable"),
