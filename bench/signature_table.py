@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import test_signature_impact as measured  # noqa: E402
+import test_signature_impact as measured
 
-from confdrift import engine  # noqa: E402
-from confdrift.findings import Severity  # noqa: E402
+from confdrift import engine
+from confdrift.findings import Severity
 
 
 def verdict(child: str, parent: str, root: Path) -> str:
