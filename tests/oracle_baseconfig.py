@@ -32,19 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from confdrift.dialect import RELEASES as DIALECT_RELEASES
+
 SHARED = Path(__file__).resolve().parents[1] / "../shared"
 RELEASES_DIR = SHARED / "releases"
 
 #: BitBake version of each release (the parser dialect confdrift must use for it).
-BITBAKE_VERSION = {
-    "kirkstone": "2.0",
-    "scarthgap": "2.8",
-    "styhead": "2.10",
-    "walnascar": "2.12",
-    "whinlatter": "2.16",
-    "wrynose": "2.18",
-    "master": "2.19",
-}
+BITBAKE_VERSION = dict(DIALECT_RELEASES)
 RELEASES = tuple(BITBAKE_VERSION)
 _OE_STUB_MESSAGE = "confdrift oracle: oe-core's Python library is not available"
 _NO_BUILTINS = "_CONFDRIFT_ORACLE_NO_BUILTIN_FRAGMENTS"

@@ -22,18 +22,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from confdrift.dialect import RELEASES as DIALECT_RELEASES
 from confdrift.errors import UsageError
 
-#: Each release's BitBake version (its parser dialect) and the core layer's series names.
-RELEASES: dict[str, str] = {
-    "kirkstone": "2.0",
-    "scarthgap": "2.8",
-    "styhead": "2.10",
-    "walnascar": "2.12",
-    "whinlatter": "2.16",
-    "wrynose": "2.18",
-    "master": "2.19",
-}
+#: Each release's BitBake version (its parser dialect), kept with the dialects.
+RELEASES = DIALECT_RELEASES
 #: LAYERSERIES_CORENAMES (sorted, space-joined) of oe-core for each release.
 CORENAMES: dict[str, str] = {
     "kirkstone": "kirkstone",
