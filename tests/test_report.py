@@ -173,8 +173,9 @@ def test_json_schema_keys_and_values() -> None:
     ]  # fmt: skip
     assert item["file"] == "a.conf"
     assert item["variable"] == "SRC_URI[sha256sum]"
-    assert item["child"] == {"value": "a [b]", "source": str(ROOT / "a.conf") + ":3"}
-    assert item["parent"] == {"value": None, "source": "release default"}
+    assert item["child"] == {"value": "a [b]", "source": str(ROOT / "a.conf") + ":3",
+                             "evaluated": True}
+    assert item["parent"] == {"value": None, "source": "release default", "evaluated": True}
 
 
 @pytest.mark.parametrize("message", ["<&>\"'", "ctrl \x01\x1b chars", "]]> cdata", "ünï"])

@@ -7,18 +7,20 @@ Schema version 1::
       "tool": {"name": "confdrift", "version": "0.1.0"},
       "summary": {"total": 2, "error": 1, "warning": 1, "info": 0},
       "findings": [
-        {"code": "CD101", "rule": "package-classes-drift", "severity": "error",
+        {"code": "CD103", "rule": "package-classes-drift", "severity": "error",
          "variable": "PACKAGE_CLASSES", "message": "...",
          "file": "conf/local.conf", "line": 12,
-         "child": {"value": "package_rpm", "source": "conf/local.conf:12"},
-         "parent": {"value": "package_ipk", "source": "release default, scarthgap"},
+         "child": {"value": "package_ipk", "source": "conf/local.conf:12", "evaluated": true},
+         "parent": {"value": "package_rpm", "source": "release default, scarthgap, poky.conf:33",
+                    "evaluated": true},
          "scope": "...", "impact": "...", "fix": "PACKAGE_CLASSES = \\"package_ipk\\""}
       ]
     }
 
 ``file``, ``line``, ``variable``, ``child``, ``parent``, ``value``, ``scope``, ``impact`` and
-``fix`` are ``null`` when unknown; ``line`` is 0 when a whole file is meant. Keys are only ever
-added within a version; a removal or a change of meaning bumps ``version``.
+``fix`` are ``null`` when unknown; ``line`` is 0 when a whole file is meant. ``evaluated`` is
+false when the value holds inline Python confdrift did not run (compared as written). Keys
+are only ever added within a version; a removal or a change of meaning bumps ``version``.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def _finding(f: Finding, context: ReportContext) -> dict[str, Any]:
     }
 
 
-def _side(side: Side | None, root: Path) -> dict[str, str | None] | None:
+def _side(side: Side | None, root: Path) -> dict[str, str | bool | None] | None:
     if side is None:
         return None
-    return {"value": side.value, "source": source_text(side, root)}
+    return {"value": side.value, "source": source_text(side, root), "evaluated": side.evaluated}
