@@ -108,14 +108,39 @@ def _entry(data: bytes, options: Options) -> str | None:
 
 def load(data: bytes, options: Options, name: str) -> ParsedFile | None:
     """The cached parse of ``data``, relabelled as ``name``; ``None`` on any miss."""
-    path = _entry(data, options)
+    raw = _load_entry(_entry(data, options))
+    try:
+        return None if raw is None else _from_json(raw, name)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return None  # corrupt: parse again and overwrite it
+
+
+def _load_entry(path: str | None) -> Any:
     if path is None:
         return None
     try:
         with open(path, "rb") as entry:
-            return _from_json(json.loads(_verified(entry.read())), name)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
-        return None  # missing, truncated or corrupt: parse again and overwrite it
+            return json.loads(_verified(entry.read()))
+    except (OSError, ValueError, RecursionError):
+        return None  # missing, truncated or corrupt
+
+
+def load_data(source: bytes, kind: str) -> Any:
+    """Plain JSON data cached for ``source`` (e.g. the knowledge base's parsed TOML)."""
+    return _load_entry(_data_entry(source, kind))
+
+
+def store_data(source: bytes, kind: str, value: Any) -> None:
+    """Cache ``value`` (JSON-serialisable data) for ``source``; see :func:`store`."""
+    _write_entry(_data_entry(source, kind), value)
+
+
+def _data_entry(source: bytes, kind: str) -> str | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(kind.encode() + b"\0" + source).hexdigest()
+    return os.path.join(folder, key[:2], key + ".json")
 
 
 # An entry is a line holding the digest of the JSON text, then the JSON text. Hashing the
@@ -124,7 +149,7 @@ def _digest(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
 
 
-def _sealed(raw: dict[str, Any]) -> bytes:
+def _sealed(raw: Any) -> bytes:
     body = json.dumps(raw, separators=(",", ":")).encode()
     return _digest(body) + b"\n" + body
 
@@ -139,10 +164,13 @@ def _verified(entry: bytes) -> bytes:
 
 def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
     """Write an entry atomically; silently skip when the directory is not writable."""
-    path = _entry(data, options)
+    _write_entry(_entry(data, options), _to_json(parsed))
+
+
+def _write_entry(path: str | None, raw: Any) -> None:
     if path is None:
         return
-    text = _sealed(_to_json(parsed))
+    text = _sealed(raw)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")

@@ -165,11 +165,20 @@ def load(variables: Mapping[str, Any], ignore_lists: Mapping[str, Any]) -> Knowl
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = files(__name__).joinpath(name).read_text(encoding="utf-8")
+    """A data file's tables; parsed TOML is kept in the parse cache (decoding JSON is far
+    cheaper than TOML, and every ``confdrift check`` reads both files)."""
+    from confdrift import cache
+
+    source = files(__name__).joinpath(name).read_bytes()
+    hit = cache.load_data(source, "knowledge-toml")
+    if isinstance(hit, dict):
+        return hit
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        data = tomllib.loads(source.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise KnowledgeError(f"{name}: {err}") from None
+    cache.store_data(source, "knowledge-toml", data)
+    return data
 
 
 @cache
