@@ -8,9 +8,7 @@ read-only mappings that do not pickle) are inherited rather than sent.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from confdrift import limits
@@ -28,7 +26,13 @@ def check(
     from confdrift import engine  # looked up per call: tests replace the engine module
 
     jobs = min(jobs, len(children))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1:
+        return engine.check(children, parent, settings)
+    # Imported only for parallel runs: they cost a one-file pre-commit check ~50 ms.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return engine.check(children, parent, settings)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(

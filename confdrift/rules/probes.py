@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from confdrift import probe
 from confdrift.findings import Finding, Severity
 from confdrift.mirrors import mirror_pairs
 from confdrift.rules import rule
@@ -42,6 +41,8 @@ def hashserv_unreachable(ctx: Context) -> Iterator[Finding]:
     address = child.get(name)
     if not address or address == "auto":
         return
+    from confdrift import probe  # the network modules load only with --probe
+
     problem = probe.hash_server(address)
     if problem:
         yield make("CD317", "hashserv-unreachable", E,
@@ -66,6 +67,8 @@ def sstate_mirror_unreachable(ctx: Context) -> Iterator[Finding]:
     """
     if not ctx.setting("probe"):
         return
+    from confdrift import probe
+
     for pair in mirror_pairs(ctx.child.get("SSTATE_MIRRORS"))[0]:
         problem = probe.sstate_mirror(pair.url)
         if problem:
