@@ -7,13 +7,12 @@ every variable's expanded value (or the failure). Test-time only: confdrift neve
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from oracle import captured_bitbake_log
 from oracle_baseconfig import _oe_stubbed, import_bb
 
 #: BitBake-internal names that are not configuration variables.
@@ -41,29 +40,6 @@ class BBResult:
     files_of: dict[str, set[str]] = field(default_factory=dict)
 
 
-class _Log(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _captured() -> Iterator[_Log]:
-    log = _Log()
-    logger = logging.getLogger("BitBake")
-    logger.addHandler(log)
-    old = logger.propagate
-    logger.propagate = False
-    try:
-        yield log
-    finally:
-        logger.removeHandler(log)
-        logger.propagate = old
-
-
 def bb_load(
     paths: Sequence[str],
     bbpath: Sequence[str],
@@ -74,7 +50,7 @@ def bb_load(
     """Load ``paths`` in order with BitBake and read back every variable."""
     bb = import_bb()
     result = BBResult()
-    with _captured() as log, _oe_stubbed(bb):
+    with captured_bitbake_log() as log, _oe_stubbed(bb):
         bb.parse.clear_cache()
         data = bb.data.init()
         if tracking:
@@ -137,7 +113,7 @@ def bb_flags(
 ) -> dict[tuple[str, str], str | None]:
     """Raw flag values after loading (``getVarFlag(name, flag, False)``)."""
     bb = import_bb()
-    with _captured(), _oe_stubbed(bb):
+    with captured_bitbake_log(), _oe_stubbed(bb):
         data = bb.data.init()
         data.setVar("BBPATH", ":".join(bbpath))
         for path in paths:

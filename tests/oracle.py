@@ -75,7 +75,9 @@ def require_bb() -> None:
         pytest.skip("BitBake's bb library is not importable")
 
 
-class _Capture(logging.Handler):
+class BitBakeLog(logging.Handler):
+    """Everything BitBake logs while it is attached (see :func:`captured_bitbake_log`)."""
+
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
@@ -83,10 +85,16 @@ class _Capture(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
+    @property
+    def messages(self) -> list[str]:
+        """The warnings and errors, as text (BitBake's fatal messages among them)."""
+        return [r.getMessage() for r in self.records if r.levelno >= logging.WARNING]
+
 
 @contextmanager
-def _captured() -> Iterator[_Capture]:
-    handler = _Capture()
+def captured_bitbake_log() -> Iterator[BitBakeLog]:
+    """Collect BitBake's log instead of printing it (shared by the oracle modules)."""
+    handler = BitBakeLog()
     root = logging.getLogger("BitBake")
     old_level, old_propagate = root.level, root.propagate
     root.addHandler(handler)
@@ -137,7 +145,7 @@ def read_text(text: str, name: str = "t.conf", *, base_config: bool = False) -> 
 def _read_conf(path: str, base_config: bool) -> Reading:
     bb = _bb()
     data = bb.data.init()
-    with _captured() as log, _no_eval() as seen:
+    with captured_bitbake_log() as log, _no_eval() as seen:
         try:
             bb.parse.parse_py.ConfHandler.handle(path, data, 0, baseconfig=base_config)
         except BaseException as exc:  # bb.fatal raises BBHandledException (a BaseException)
@@ -153,7 +161,7 @@ def _read_recipe(path: str) -> Reading:
                         ("__residue__", []), ("__classname__", "")):
         setattr(handler, attr, value)
     handler.cached_statements.clear()
-    with _captured() as log:
+    with captured_bitbake_log() as log:
         try:
             group = handler.get_statements(path, path, os.path.basename(path))
             if handler.__infunc__:
@@ -163,7 +171,7 @@ def _read_recipe(path: str) -> Reading:
     return Reading(tuple(_row(node) for node in group), _warnings(log))
 
 
-def _rejection(exc: BaseException, log: _Capture) -> Rejection:
+def _rejection(exc: BaseException, log: BitBakeLog) -> Rejection:
     bb = _bb()
     if isinstance(exc, bb.parse.ParseError):
         return Rejection("ParseError", exc.msg, exc.lineno)
@@ -175,7 +183,7 @@ def _rejection(exc: BaseException, log: _Capture) -> Rejection:
     return Rejection(type(exc).__name__, str(exc))
 
 
-def _warnings(log: _Capture) -> tuple[str, ...]:
+def _warnings(log: BitBakeLog) -> tuple[str, ...]:
     return tuple(r.getMessage() for r in log.records if r.levelno == logging.WARNING)
 
 

@@ -23,7 +23,6 @@ Adjustments, each needed because the oracle is BitBake 2.19 reading older metada
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
 import sys
 import types
@@ -31,6 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from oracle import captured_bitbake_log
 
 from confdrift.dialect import RELEASES as DIALECT_RELEASES
 
@@ -89,15 +90,6 @@ def _oe_stub() -> types.ModuleType:
 
     stub.__getattr__ = missing  # type: ignore[method-assign]
     return stub
-
-
-class _LogCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 @contextlib.contextmanager
@@ -198,10 +190,8 @@ def _expand_all(data: Any) -> dict[str, str | Unresolved]:
 def base_config(build_dir: Path, release: str, *, tracking: bool = False) -> OracleResult:
     """BitBake's base configuration of ``build_dir`` (which holds conf/bblayers.conf)."""
     bb = import_bb()
-    collector = _LogCollector()
-    logging.getLogger("BitBake").addHandler(collector)
     try:
-        with _oe_stubbed(bb), _three_arg_addfragments(bb):
+        with captured_bitbake_log() as collector, _oe_stubbed(bb), _three_arg_addfragments(bb):
             data = _fresh_store(bb, release, build_dir, tracking)
             data = _read_layers(bb, data, build_dir / "conf" / "bblayers.conf")
             data.setVar("BB_CACHEDIR", "${TOPDIR}/cache")
@@ -209,8 +199,6 @@ def base_config(build_dir: Path, release: str, *, tracking: bool = False) -> Ora
             values = _expand_all(data)
     except bb.BBHandledException as exc:
         raise RuntimeError("; ".join(collector.messages) or repr(exc)) from exc
-    finally:
-        logging.getLogger("BitBake").removeHandler(collector)
     return OracleResult(values, data)
 
 
