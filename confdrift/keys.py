@@ -58,9 +58,9 @@ def rename(store: VarStore, key: str, new: str) -> None:
                 store.record(new).pending.setdefault(keyword, []).extend(rec.pending[keyword])
     if key in store.variants:
         moved = list(store.variants[key])
-        store.variants[new] = []  # BitBake replaces the index entry of the new name
+        store.variants[new] = {}  # BitBake replaces the index entry of the new name
         for variant, override in moved:
-            store.variants[new].append((variant.replace(key, new), override))
+            store.variants[new][(variant.replace(key, new), override)] = None
             rename(store, variant, variant.replace(key, new))
     if ":" in new and value is None:
         store.register_variant(new)

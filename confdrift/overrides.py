@@ -7,7 +7,7 @@ described in ``research/bitbake-semantics.md`` §4.3 and §5.2-§5.3.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 #: The three deferred operations, in the order their name suffixes are recognised.
@@ -73,7 +73,7 @@ def is_active(override: str, active: set[str]) -> bool:
     return ":" in override and set(override.split(":")) <= active
 
 
-def choose_variant(variants: Sequence[tuple[str, str]], overrides: Sequence[str]) -> str | None:
+def choose_variant(variants: Iterable[tuple[str, str]], overrides: Sequence[str]) -> str | None:
     """The variant name BitBake's priority rule picks (§5.3), or ``None``.
 
     Rounds over OVERRIDES strip a matching ``:o`` tail from combined candidates and let a

@@ -39,8 +39,9 @@ class VarStore:
 
     def __init__(self, max_size: int | None = None) -> None:
         self.records: dict[str, Record] = {}
-        #: base name -> [(variant name, override string)] in registration order.
-        self.variants: dict[str, list[tuple[str, str]]] = {}
+        #: base name -> {(variant name, override string)} in registration order (a dict used
+        #: as an ordered set: oe-core registers thousands of variants, membership must be O(1)).
+        self.variants: dict[str, dict[tuple[str, str], None]] = {}
         # The limits are taken when the store is made: reads happen long after the load.
         active = limits.active()
         self.max_size = active.max_value_size if max_size is None else max_size
@@ -121,9 +122,7 @@ class VarStore:
         self._cache.clear()
         self.variants.pop(name, None)
         for parent, override in override_parents(name):
-            entries = self.variants.get(parent, [])
-            if (name, override) in entries:
-                entries.remove((name, override))
+            self.variants.get(parent, {}).pop((name, override), None)
 
     def delete_flag(self, name: str, flag: str) -> bool:
         rec = self.records.get(name)
@@ -138,9 +137,7 @@ class VarStore:
         if ":" not in name:
             return  # the common case, kept cheap: most names have no override part
         for parent, override in override_parents(name):
-            entries = self.variants.setdefault(parent, [])
-            if (name, override) not in entries:
-                entries.append((name, override))
+            self.variants.setdefault(parent, {})[(name, override)] = None
 
     def _drop_active_variants(self, name: str) -> None:
         if name not in self.variants:
