@@ -112,11 +112,17 @@ def test_pre_commit_hook_runs_confdrift_on_conf_files(tmp_path: Path) -> None:
         pytest.skip("git is not installed")
     project = tmp_path / "project"
     (project / "conf").mkdir(parents=True)
-    (project / "conf" / "local.conf").write_text('MACHINE = "qemux86-64"\n')
+    (project / "parent").mkdir()
+    # The story: the child says package_ipk, the poky parent gets package_rpm from poky.conf.
+    (project / "conf" / "local.conf").write_text(
+        'DISTRO ?= "poky"\nPACKAGE_CLASSES ?= "package_ipk"\n')
+    (project / "parent" / "local.conf").write_text('DISTRO ?= "poky"\n')
+    (project / "meta-x" / "conf" / "machine").mkdir(parents=True)
+    (project / "meta-x" / "conf" / "machine" / "m.conf").write_text('A = "unquoted\n')
     (project / "README.md").write_text("not a conf file\n")
-    # An unknown key makes confdrift exit 2 before any engine runs: proof that the hook ran
-    # confdrift check, found the configuration from the repository root and failed on it.
-    (project / ".confdrift.toml").write_text('parent = "../parent/local.conf"\nbogus-key = 1\n')
+    # The parent comes from the configuration file, found from the repository root.
+    (project / ".confdrift.toml").write_text(
+        'parent = "parent/local.conf"\nrelease = "scarthgap"\n')
     git("init", "-q", cwd=project)
     git("add", ".", cwd=project)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
@@ -133,5 +139,6 @@ def test_pre_commit_hook_runs_confdrift_on_conf_files(tmp_path: Path) -> None:
         pytest.skip("the hook's dependencies cannot be installed here (no package index)")
     assert result.returncode == 1, output
     assert "confdrift" in output and "Failed" in output
-    assert "exit code: 2" in output
-    assert "unknown configuration key 'bogus-key'" in output
+    assert "CD103" in output and 'PACKAGE_CLASSES = "package_rpm"' in output
+    # Only the build's own files are checked: the machine file's syntax error is not.
+    assert "m.conf" not in output
