@@ -33,6 +33,9 @@ def codes(found: list[Finding]) -> list[tuple[str, int]]:
     ('DISTRO ?= "poky"\nDISTRO_FEATURES += "systemd"\n', [("CD006", 2)]),
     ('DISTRO ?= "poky"\nDISTRO_FEATURES:append = " systemd"\n', []),
     ('require nonexistent.inc\n', [("CD005", 1)]),
+    # poky.conf's TARGET_VENDOR = "-poky" is read after local.conf: the line does nothing
+    ('DISTRO ?= "poky"\nTARGET_VENDOR = "-foo"\n', [("CD007", 2)]),
+    ('DISTRO ?= "poky"\nTARGET_VENDOR = "-poky"\n', []),
 ])
 def test_input_rules(tmp_path: Path, text: str, expected: list[tuple[str, int]]) -> None:
     assert codes(check(tmp_path, text)) == expected

@@ -207,3 +207,46 @@ def missing_required(ctx: Context) -> Iterator[Finding]:
     Fix the path, or use `include` if the file is optional.
     """
     return _errors(ctx, "CD005")
+
+
+#: Operators whose value a user means to be the variable's (a weak ``??=`` may lose).
+_MEANT = frozenset({"=", "?=", ":="})
+
+
+@rule("CD007", "assignment-overridden", W,
+      "A value the user's file sets is replaced by a configuration file read later")
+def assignment_overridden(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports an assignment in the user's own files (local.conf, site.conf, auto.conf) whose
+    value never reaches the build because a file BitBake reads later — the distro or
+    machine configuration, a fragment, a release default — assigns the variable again.
+
+    ## Why it matters
+    The line looks like it configures the build, but it does nothing: poky.conf's
+    `TARGET_VENDOR = "-poky"` replaces a local.conf `TARGET_VENDOR`, and a fragment's `=`
+    replaces local.conf's `BB_HASHSERVE_UPSTREAM`. Drift checks compare what the build
+    really gets, so such a line hides nothing from confdrift, but it misleads its reader.
+
+    ## How to fix
+    Remove the line, or set the variable where it takes effect (a `:forcevariable`
+    override, or the distro configuration).
+    """
+    view = ctx.child
+    own = {parsed.filename for parsed in view.files}
+    for name in sorted({s.name for _, s in _user_assignments(view)
+                        if s.name and ":" not in s.name and s.flag is None}):
+        history = [h for h in view.config.history(name) if not h.flag and h.variable == name]
+        mine = [i for i, h in enumerate(history) if h.file in own and h.op in _MEANT]
+        if not mine or history[mine[-1]].changed_final:
+            continue
+        step = history[mine[-1]]
+        later = [h for h in history[mine[-1] + 1:] if h.file not in own and h.changed_final
+                 and h.value != step.value]
+        if later:
+            winner = later[-1]
+            where = f"{winner.file}:{winner.line}" if winner.line else winner.file
+            yield Finding("CD007", "assignment-overridden", W,
+                          f"{name} {step.op} in {step.file}:{step.line} has no effect: "
+                          f"{where} assigns it later ({winner.op} {winner.value!r})",
+                          Location(step.file, step.line), name)
