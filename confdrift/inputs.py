@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from confdrift.errors import ConfdriftError, InputError
-from confdrift.kas import KasConfig, is_kas_file, load_kas
 from confdrift.nodes import Kind, Statement
 from confdrift.parse import parse_file
+
+if TYPE_CHECKING:
+    from confdrift.kas import KasConfig
 
 InputKind = Literal["file", "builddir", "kas"]
 
@@ -88,7 +90,11 @@ def _is_kas_concatenation(arg: str) -> bool:
 
 def _looks_like_kas(path: Path) -> bool:
     # A .json file is kas only with a "header"; reading it may raise a clear InputError.
-    return path.suffix in (".yml", ".yaml", ".json") and is_kas_file(path)
+    if path.suffix not in (".yml", ".yaml", ".json"):
+        return False
+    from confdrift.kas import is_kas_file  # kas support loads only for kas projects
+
+    return is_kas_file(path)
 
 
 def _from_conf_file(path: Path) -> BuildInput:
@@ -160,6 +166,8 @@ def _literal(statements: tuple[Statement, ...], name: str) -> str | None:
 
 def from_kas(path: str | Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
     """A kas project (``a.yml`` or ``a.yml:b.yml``): generated texts, layers and hints."""
+    from confdrift.kas import load_kas
+
     config = load_kas(path, environ=environ)  # a str may name several files: "a.yml:b.yml"
     conf = config.build_dir / "conf"
     return BuildInput(
