@@ -48,10 +48,20 @@ def _read_regular(name: str, limit: int) -> bytes:
     # O_NONBLOCK: if the file was swapped for a FIFO since the stat, opening must not hang;
     # the bounded read stops a file that grows (or lies about its size) at the limit.
     fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputError("not a regular file (a FIFO, socket or device?)", name)
-        data = handle.read(limit + 1)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:  # plain reads: no buffered file object for a one-shot read
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     if len(data) > limit:
         raise limits.exceeded(f"file is over {limit} bytes", "max_file_size", filename=name)
     return data
@@ -90,9 +100,13 @@ def cache_dir() -> str | None:
 Options = tuple[str, bool, str, bool]
 
 
+#: The layout of an entry; raise it when the rows change, so old entries are never misread.
+ENTRY_FORMAT = 2
+
+
 @functools.cache
 def _salt(options: Options) -> bytes:
-    return json.dumps([GRAMMAR_VERSION, *options]).encode()
+    return json.dumps([GRAMMAR_VERSION, ENTRY_FORMAT, *options]).encode()
 
 
 def _entry(data: bytes, options: Options) -> str | None:
@@ -190,27 +204,29 @@ def _write_entry(path: str | None, raw: Any) -> None:
 
 
 # Entries are compact positional arrays: decoding and rebuilding them is most of the cost
-# of a cache hit. A statement is stored in Statement's field order.
+# of a cache hit, so a statement is one flat row (no nested arrays for its spans) and its
+# nodes are built with tuple.__new__, which skips the named tuples' argument handling.
+# A statement's row: kind, span (4 ints), name, flag, op, value, value span (4 ints, all 0
+# when there is no value), exported, args, text, recovered.
 _KINDS = {kind.value: kind for kind in Kind}
+_NO_SPAN = (0, 0, 0, 0)
+_new = tuple.__new__
 
 
 def _to_json(parsed: ParsedFile) -> dict[str, Any]:
     return {
         "reader": parsed.reader,
         "statements": [_statement_row(s) for s in parsed.statements],
-        "comments": [[c.line, c.end_line, c.text] for c in parsed.comments],
-        "warnings": [[w.message, w.line, w.column] for w in parsed.warnings],
+        "comments": [list(c) for c in parsed.comments],
+        "warnings": [list(w) for w in parsed.warnings],
         "errors": [[e.message, e.line, e.column, e.reason] for e in parsed.errors],
     }
 
 
-def _span_row(span: Span | None) -> list[int] | None:
-    return None if span is None else [span.line, span.column, span.end_line, span.end_column]
-
-
 def _statement_row(s: Statement) -> list[Any]:
-    return [s.kind.value, _span_row(s.span), s.name, s.flag, s.op, s.value,
-            _span_row(s.value_span), s.exported, s.args, s.text, s.recovered]
+    return [s.kind.value, *s.span, s.name, s.flag, s.op, s.value,
+            *(_NO_SPAN if s.value_span is None else s.value_span), s.exported, s.args,
+            s.text, s.recovered]
 
 
 def _from_json(raw: dict[str, Any], name: str) -> ParsedFile:
@@ -218,15 +234,17 @@ def _from_json(raw: dict[str, Any], name: str) -> ParsedFile:
         name,
         str(raw["reader"]),
         tuple(map(_statement, raw["statements"])),
-        tuple(Comment(*c) for c in raw["comments"]),
-        tuple(ParseWarning(*w) for w in raw["warnings"]),
+        tuple([_new(Comment, c) for c in raw["comments"]]),
+        tuple([_new(ParseWarning, w) for w in raw["warnings"]]),
         tuple(ParseError(m, name, line, col, reason=reason)
               for m, line, col, reason in raw["errors"]),
     )
 
 
 def _statement(row: list[Any]) -> Statement:
-    kind, span, name, flag, op, value, value_span, exported, args, text, recovered = row
-    return Statement(_KINDS[kind], Span(*span), name, flag, op, value,
-                     None if value_span is None else Span(*value_span), exported,
-                     tuple(args), text, recovered)
+    (kind, line, column, end_line, end_column, name, flag, op, value,
+     vline, vcolumn, vend_line, vend_column, exported, args, text, recovered) = row
+    value_span = _new(Span, (vline, vcolumn, vend_line, vend_column)) if vline else None
+    return _new(Statement, (_KINDS[kind], _new(Span, (line, column, end_line, end_column)),
+                            name, flag, op, value, value_span, exported,
+                            tuple(args) if args else (), text, recovered))

@@ -242,7 +242,7 @@ class _Run:
             found = _build(Builder(self.ctx, cut, []), tree)
         except (UnexpectedInput, Unparsed, ParseError):
             return ()
-        return (replace(found, recovered=True, text=line.text),)
+        return (found._replace(recovered=True, text=line.text),)
 
     def _fail(self, err: ParseError) -> None:
         if not self.ctx.recover:
