@@ -127,8 +127,11 @@ def _line(found: tuple[str, Statement] | None) -> str:
 def _statement_side(found: tuple[str, Statement] | None, absent: str) -> Side:
     if found is None:
         return Side(None, absent)
-    where = Location(found[0], found[1].span.line)
-    return Side(f"{found[1].op} {found[1].value!r}", str(where), where)
+    # The value as written; an operator other than "=" is part of what differs, so it shows.
+    s = found[1]
+    where = Location(found[0], s.span.line)
+    value = s.value or ""
+    return Side(value if s.op == "=" else f'{s.op} "{value}"', str(where), where)
 
 
 def _relevant(name: str, ignored: set[str], kb: Any) -> bool:
