@@ -112,6 +112,7 @@ _Release = Annotated[
 _Layers = Annotated[
     list[Path] | None, typer.Option(metavar="DIR", help="A layer directory (repeatable).")
 ]
+_Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 _Codes = Annotated[
     list[str] | None,
     typer.Option(metavar="CODES", help="Codes, prefixes or rule names; repeat or comma-separate."),
@@ -168,9 +169,7 @@ def check(
         typer.Option("--jobs", "-j", min=1, metavar="N",
                      help="Check the children in N processes (same output as one)."),
     ] = 1,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
-    ] = False,
+    debug: _Debug = False,
 ) -> None:
     """Compare child configurations with their parent and report drift.
 
@@ -303,9 +302,7 @@ def show(
     ),
     release: _Release = None,
     layers: _Layers = None,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
-    ] = False,
+    debug: _Debug = False,
 ) -> None:
     """Print the resolved variables of a configuration, as BitBake would see them.
 
@@ -357,9 +354,7 @@ def explain(
     ] = None,
     release: _Release = None,
     layers: _Layers = None,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
-    ] = False,
+    debug: _Debug = False,
 ) -> None:
     """Print a rule's documentation, or where a variable's value comes from.
 
