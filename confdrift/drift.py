@@ -300,7 +300,9 @@ def _fold(ctx: Context, drifts: list[Drift]) -> list[Drift]:
     folded: dict[str, list[str]] = {d.name: [] for d in roots}
     keep: list[Drift] = []
     for d in drifts:
-        owner = None if d in roots else _owner(ctx, d.name, roots, exclusive)
+        # What a user's own file sets is the user's to see, known variable or not.
+        owner = None if d in roots or _user_set(ctx, d.name) else \
+            _owner(ctx, d.name, roots, exclusive)
         if owner is None:
             keep.append(d)
         else:
