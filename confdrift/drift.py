@@ -92,30 +92,63 @@ def _compute(ctx: Context) -> list[Drift]:
 
 
 def _recipe_drifts(ctx: Context) -> list[Drift]:
-    """``VAR:pn-foo`` statements (``:append:pn-foo`` included) that one side's files have.
+    """``VAR:pn-foo`` settings (``:append:pn-foo`` included) that differ between the sides.
 
-    Appends and removes conditional on a recipe are not variables of their own, so they are
-    compared as the statements the users wrote.
+    A recipe-scoped variant (``PACKAGECONFIG:pn-busybox``) is a variable of its own in
+    BitBake's datastore: its effective values are compared, so ``?=`` against ``=`` with the
+    same text is no difference. Appends, prepends and removes conditional on a recipe are
+    not variables: what each side's files add up to is compared (removes as sets of words).
     """
     assert ctx.parent is not None
     mine, theirs = _pn_statements(ctx.child), _pn_statements(ctx.parent)
     found: list[Drift] = []
-    for key in sorted(set(mine) ^ set(theirs)):
-        entry = ctx.knowledge.entry(key[0]) if ctx.knowledge is not None else None
+    for name in sorted(set(mine) | set(theirs)):
+        child = _recipe_value(ctx.child, name, mine.get(name, ()))
+        parent = _recipe_value(ctx.parent, name, theirs.get(name, ()))
+        if child == parent:
+            continue
+        entry = ctx.knowledge.entry(name) if ctx.knowledge is not None else None
         severity = entry.severity if entry is not None else Severity.WARNING
-        scope = f"recipe {key[0].split(':pn-', 1)[1].split(':')[0]}"
-        child, parent = mine.get(key), theirs.get(key)
-        fix = _line(parent) if parent else f"# remove from the child: {_line(child)}"
-        sides = (_statement_side(child, "not in the child's files"),
-                 _statement_side(parent, "not in the parent's files"))
-        found.append(Drift(key[0], RECIPE, severity, scope, fix=fix, sides=sides))
+        scope = f"recipe {name.split(':pn-', 1)[1].split(':')[0]}"
+        last_parent = theirs[name][-1] if name in theirs else None
+        last_child = mine[name][-1] if name in mine else None
+        fix = _line(last_parent) if last_parent else f"# remove from the child: {_line(last_child)}"
+        sides = (_statement_side(child, last_child, "not in the child's files"),
+                 _statement_side(parent, last_parent, "not in the parent's files"))
+        found.append(Drift(name, RECIPE, severity, scope, fix=fix, sides=sides))
     return found
 
 
-def _pn_statements(view: BuildView) -> dict[tuple[str, str, str], tuple[str, Statement]]:
-    return {(s.name, s.op, s.value or ""): (parsed.filename, s)
-            for parsed in view.files for s in parsed.statements
-            if s.name and ":pn-" in s.name and s.op and s.flag is None}
+_ADDS = ("append", "prepend", "remove")
+
+
+def _recipe_value(view: BuildView, name: str,
+                  statements: tuple[tuple[str, Statement], ...]) -> str | None:
+    parts = name.split(":")
+    adds = [p for p in parts[1:] if p in _ADDS]
+    if not adds:
+        # A variant's value, with BitBake's own ?=/=/+= semantics and expansion.
+        return view.get(name) if statements or _has_variant(view, name) else None
+    if not statements:
+        return None
+    values = [s.value or "" for _, s in statements]
+    if adds[0] == "remove":
+        return " ".join(sorted({w for v in values for w in v.split()}))
+    return "".join(values) if adds[0] == "append" else "".join(reversed(values))
+
+
+def _has_variant(view: BuildView, name: str) -> bool:
+    return any(h.file for h in view.config.history(name) if not h.flag)
+
+
+def _pn_statements(view: BuildView) -> dict[str, tuple[tuple[str, Statement], ...]]:
+    """Each ``:pn-`` name in this side's own files, with its statements in order."""
+    found: dict[str, list[tuple[str, Statement]]] = {}
+    for parsed in view.files:
+        for s in parsed.statements:
+            if s.name and ":pn-" in s.name and s.op and s.flag is None:
+                found.setdefault(s.name, []).append((parsed.filename, s))
+    return {name: tuple(steps) for name, steps in found.items()}
 
 
 def _line(found: tuple[str, Statement] | None) -> str:
@@ -124,14 +157,12 @@ def _line(found: tuple[str, Statement] | None) -> str:
     return f'{s.name} {s.op} "{s.value}"'
 
 
-def _statement_side(found: tuple[str, Statement] | None, absent: str) -> Side:
+def _statement_side(value: str | None, found: tuple[str, Statement] | None,
+                    absent: str) -> Side:
     if found is None:
-        return Side(None, absent)
-    # The value as written; an operator other than "=" is part of what differs, so it shows.
-    s = found[1]
-    where = Location(found[0], s.span.line)
-    value = s.value or ""
-    return Side(value if s.op == "=" else f'{s.op} "{value}"', str(where), where)
+        return Side(value, absent)
+    where = Location(found[0], found[1].span.line)
+    return Side(value, str(where), where)
 
 
 def _relevant(name: str, ignored: set[str], kb: Any) -> bool:

@@ -15,7 +15,7 @@ runner = CliRunner()
 def findings(tmp_path: Path, child: str, parent: str) -> list[dict[str, object]]:
     for side, text in (("child", child), ("parent", parent)):
         conf = tmp_path / side / "conf"
-        conf.mkdir(parents=True)
+        conf.mkdir(parents=True, exist_ok=True)
         (conf / "local.conf").write_text(text)
     result = runner.invoke(app, ["check", str(tmp_path / "child"), "--parent",
                                  str(tmp_path / "parent"), "--release", "scarthgap",
@@ -41,3 +41,31 @@ def test_what_the_machine_selects_is_folded_into_machine(tmp_path: Path) -> None
     variables = [f["variable"] for f in found if f["severity"] != "info"]
     assert "MACHINE" in variables
     assert "TUNE_FEATURES" not in variables  # the tune is the machine's, not a second cause
+
+
+def recipe_findings(tmp_path: Path, child: str, parent: str) -> list[dict[str, object]]:
+    return [f for f in findings(tmp_path, BASE + child, BASE + parent)
+            if f["rule"] == "recipe-scoped-drift"]
+
+
+def test_a_recipe_variant_is_compared_by_its_effective_value(tmp_path: Path) -> None:
+    assert recipe_findings(tmp_path, 'PACKAGECONFIG:pn-curl ?= "ssl"\n',
+                           'PACKAGECONFIG:pn-curl = "ssl"\n') == []
+
+
+def test_differing_recipe_variants_are_one_finding_with_both_values(tmp_path: Path) -> None:
+    found = recipe_findings(tmp_path, 'PACKAGECONFIG:pn-busybox = "foo"\n',
+                            'PACKAGECONFIG:pn-busybox = "bar"\n')
+    assert len(found) == 1
+    assert found[0]["child"]["value"] == "foo"  # type: ignore[index]
+    assert found[0]["parent"]["value"] == "bar"  # type: ignore[index]
+    assert found[0]["fix"] == 'PACKAGECONFIG:pn-busybox = "bar"'
+
+
+def test_recipe_appends_are_compared_by_what_they_add_up_to(tmp_path: Path) -> None:
+    split = 'PACKAGECONFIG:append:pn-qemu = " a"\nPACKAGECONFIG:append:pn-qemu = " b"\n'
+    assert recipe_findings(tmp_path, split, split) == []
+    found = recipe_findings(tmp_path, split, 'PACKAGECONFIG:append:pn-qemu = " a b"\n')
+    assert found == []  # the same text appended, in one statement or two
+    found = recipe_findings(tmp_path, 'PACKAGECONFIG:append:pn-qemu = " a"\n', split)
+    assert [f["variable"] for f in found] == ["PACKAGECONFIG:append:pn-qemu"]
