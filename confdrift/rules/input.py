@@ -6,10 +6,12 @@ line, so that one typo is reported with everything else instead of hiding it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity
+from confdrift.history import HistoryEntry
 from confdrift.nodes import Kind, ParsedFile, Statement
 from confdrift.rules import rule
 from confdrift.rules.base import BuildView, Context
@@ -36,7 +38,53 @@ def _from_error(code: str, name: str, side: str, error: ParseError, view: BuildV
     kept = _recovered_at(view, error)
     variable = kept.name if kept is not None else None
     fix = f'{kept.name} {kept.op} "{kept.value}"' if kept is not None else None
+    if error.reason == "old-override-syntax":
+        old = _statement_at(view, error)
+        if old is not None:
+            fix = _rewritten(old, _new_override_syntax(old.name or ""))
     return Finding(code, name, E, prefix + error.message, where, variable, fix=fix)
+
+
+def _statement_at(view: BuildView, error: ParseError) -> Statement | None:
+    """The assignment an error about a whole statement is reported at (its last line)."""
+    for parsed in view.files:
+        if parsed.filename != error.filename:
+            continue
+        for s in parsed.statements:
+            if s.kind is Kind.ASSIGN and s.span.line <= (error.line or 0) <= s.span.end_line:
+                return s
+    return None
+
+
+#: An old-syntax operation and the overrides after it (``_append``, ``_remove_pn-foo``), as
+#: BitBake's old reader matched them: the overrides after the operation hold no capitals.
+_OLD_OPERATION = re.compile(r"_(append|prepend|remove)((?:_[^A-Z_:]+)*)$")
+
+
+def _new_override_syntax(name: str) -> str:
+    """``IMAGE_INSTALL_append_pn-foo`` -> ``IMAGE_INSTALL:append:pn-foo``.
+
+    Only what follows the operation is certainly an override (old-syntax overrides held no
+    ``_``); an override written before it (``VAR_qemuarm_append``) cannot be told apart from
+    the variable's own name, and stays as written.
+    """
+    head, colon, rest = name.partition(":")
+    found = _OLD_OPERATION.search(head)
+    if found is not None:
+        head = head[: found.start()] + ":" + found.group(1) + found.group(2).replace("_", ":")
+    else:
+        for old in ("_append", "_prepend", "_remove"):
+            head = head.replace(old, ":" + old[1:])
+    return head + colon + rest
+
+
+def _rewritten(s: Statement, name: str) -> str:
+    """Statement ``s`` written again under ``name``, keeping export, flag, operator and value."""
+    value = s.value or ""
+    quote = "'" if '"' in value and "'" not in value else '"'
+    export = "export " if s.exported else ""
+    flag = f"[{s.flag}]" if s.flag else ""
+    return f"{export}{name}{flag} {s.op} {quote}{value}{quote}"
 
 
 def _recovered_at(view: BuildView, error: ParseError) -> Statement | None:
@@ -133,12 +181,16 @@ def renamed_variable(ctx: Context) -> Iterator[Finding]:
             new = kb.renamed(s.name or "", release)
             if new is None:
                 continue
-            text = f"is renamed to {new}" if " " not in new else new
+            renamed = " " not in new
+            text = f"is renamed to {new}" if renamed else new
             prefix = "" if side == "child" else "in the parent: "
+            old, colon, rest = (s.name or "").partition(":")
+            # A removal message names no replacement: there is no line to write instead.
+            fix = _rewritten(s, new + colon + rest) if renamed else None
             yield Finding("CD004", "renamed-variable", E,
-                          f"{prefix}{(s.name or '').split(':')[0]} {text} ({release}); "
+                          f"{prefix}{old} {text} ({release}); "
                           "BitBake refuses the configuration",
-                          Location(parsed.filename, s.span.line), s.name)
+                          Location(parsed.filename, s.span.line), s.name, fix=fix)
 
 
 def _user_assignments(view: BuildView) -> Iterator[tuple[ParsedFile, Statement]]:
@@ -159,7 +211,9 @@ def default_lost(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Reports `+=`, `=+`, `.=` and `=.` in the user's files on a variable that the
     configuration read later gives a `?=` default (DISTRO_FEATURES from the distro,
-    MACHINE_FEATURES from the machine…).
+    MACHINE_FEATURES from the machine…) which then no longer applies. A later `+=` or
+    `:append` (poky.conf's `INHERIT += "poky-sanity"`) still applies on top of the user's
+    value, so `INHERIT += "own-mirrors"` in local.conf is fine and not reported.
 
     ## Why it matters
     `+=` creates a value in local.conf, so the distro's later `DISTRO_FEATURES ?= "…"` no
@@ -173,12 +227,11 @@ def default_lost(ctx: Context) -> Iterator[Finding]:
     `DISTRO_FEATURES:append = " systemd"`.
     """
     view = ctx.child
+    own = {parsed.filename for parsed in view.files}
     for parsed, s in _user_assignments(view):
         if s.op not in _ADDING or s.flag or ":" in (s.name or ""):
             continue
-        lost = [h for h in view.config.history(s.name or "")
-                if h.op in ("?=", "??=") and not h.changed_final and not h.flag
-                and h.file != parsed.filename]
+        lost = _defaults_lost_to(s, parsed.filename, view.config.history(s.name or ""), own)
         if lost:
             first = lost[0]
             yield Finding("CD006", "default-lost-by-append-operator", W,
@@ -186,6 +239,32 @@ def default_lost(ctx: Context) -> Iterator[Finding]:
                           f"({first.file}:{first.line}) no longer apply; use :append",
                           Location(parsed.filename, s.span.line), s.name,
                           fix=f'{s.name}:append = "{_spaced(s)}"')
+
+
+def _defaults_lost_to(s: Statement, filename: str, history: Sequence[HistoryEntry],
+                      own: set[str]) -> list[HistoryEntry]:
+    """The defaults that no longer apply because ``s`` (a ``+=``…) created a strong value.
+
+    Only a ``?=`` read after ``s`` (or a ``??=`` anywhere: ``+=`` does not build on a weak
+    default) can be lost to it, and only one that would have given the variable words: a
+    release profile models a later ``+=`` (poky.conf's ``INHERIT += "poky-sanity"``) as an
+    empty ``?=`` plus an ``:append``, and that ``:append`` still applies. Nothing is lost to
+    ``s`` either when another file's value already stood before it, or when a later ``=``
+    replaces ``s`` itself.
+    """
+    steps = [h for h in history if not h.flag and h.variable == s.name]
+    mine = [i for i, h in enumerate(steps)
+            if h.file == filename and h.line == s.span.line and h.op == s.op]
+    # Not found (a file the history names otherwise): judge every default, as if s came first.
+    at = mine[0] if mine else -1
+    if at >= 0 and not steps[at].changed_final:
+        return []
+    for h in steps[:max(at, 0)]:
+        if h.changed_final and h.op != "??=" and (h.file not in own or h.op not in _ADDING):
+            return []
+    return [h for i, h in enumerate(steps)
+            if h.op in ("?=", "??=") and not h.changed_final and h.file not in own
+            and (h.value or "").strip() and (i > at or h.op == "??=")]
 
 
 def _spaced(s: Statement) -> str:
