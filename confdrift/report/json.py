@@ -18,9 +18,10 @@ Schema version 1::
     }
 
 ``file``, ``line``, ``variable``, ``child``, ``parent``, ``value``, ``scope``, ``impact`` and
-``fix`` are ``null`` when unknown; ``line`` is 0 when a whole file is meant. ``evaluated`` is
-false when the value holds inline Python confdrift did not run (compared as written). Keys
-are only ever added within a version; a removal or a change of meaning bumps ``version``.
+``fix`` are ``null`` when unknown; ``line`` (1-based, never 0) is ``null`` as well when a
+whole file is meant. ``evaluated`` is false when the value holds inline Python confdrift did
+not run (compared as written). Keys are only ever added within a version; a removal or a
+change of meaning bumps ``version``.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def _finding(f: Finding, context: ReportContext) -> dict[str, Any]:
         "variable": f.variable,
         "message": f.message,
         "file": relative_path(loc.file, context.root) if loc else None,
-        "line": loc.line if loc else None,
+        # Location.line 0 means "the whole file": no line is known, and the schema says null.
+        "line": loc.line if loc and loc.line > 0 else None,
         "child": _side(f.child, context.root),
         "parent": _side(f.parent, context.root),
         "scope": f.scope,
