@@ -109,3 +109,33 @@ def url_prefix(url: str) -> str:
     if base.endswith("PATH"):
         base = base[: -len("PATH")]
     return base.rstrip("/")
+
+
+def url_base(url: str) -> str:
+    """A URL without its ``;name=value`` parameters."""
+    return url.split(";", 1)[0]
+
+
+def url_params(url: str) -> dict[str, str]:
+    """A URL's ``;name=value`` parameters, as BitBake's ``decodeurl`` reads them."""
+    params: dict[str, str] = {}
+    for item in url.split(";")[1:]:
+        name, sep, value = item.partition("=")
+        if sep and name:
+            params[name] = value
+    return params
+
+
+def is_http_url(url: str) -> bool:
+    return url.split("://", 1)[0].lower() in ("http", "https")
+
+
+def same_place(url: str, location: str) -> bool:
+    """Whether a mirror URL (``PATH`` and parameters ignored) names ``location``, a URL or a
+    directory (``file:///srv/x/PATH`` names ``/srv/x``)."""
+
+    def normal(text: str) -> str:
+        base = url_prefix(text)
+        return (base[len("file://"):] if base.startswith("file://") else base).rstrip("/")
+
+    return bool(location) and normal(url) == normal(location)

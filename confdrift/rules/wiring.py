@@ -12,9 +12,14 @@ from collections.abc import Iterator
 from confdrift.findings import Finding, Severity
 from confdrift.mirrors import (
     Address,
+    MirrorPair,
+    is_http_url,
     is_network_url,
     mirror_pairs,
     parse_address,
+    same_place,
+    url_base,
+    url_params,
     url_prefix,
 )
 from confdrift.rules import rule
@@ -223,7 +228,8 @@ def sstate_mirror_malformed(ctx: Context) -> Iterator[Finding]:
     ## Why it matters
     An odd word count drops the unpaired item (one warning, no mirror); a URL without `PATH`
     is asked for bare object names instead of the `ab/cd/` layout and silently misses
-    everything.
+    everything; a `;downloadfilename=` without `PATH` stores every fetched object under
+    one name, where sstate does not look.
 
     ## How to fix
     `SSTATE_MIRRORS ?= "file://.* http://host/sstate-cache/PATH;downloadfilename=PATH"`.
@@ -236,18 +242,36 @@ def sstate_mirror_malformed(ctx: Context) -> Iterator[Finding]:
                    "(a mirror needs 'REGEX URL')", ctx=ctx, variable="SSTATE_MIRRORS",
                    scope="wiring")
     for pair in pairs:
-        if "PATH" not in pair.url:
+        stored_as = url_params(pair.url).get("downloadfilename")
+        if "PATH" not in url_base(pair.url):
             yield make("CD307", "sstate-mirror-malformed", E,
                        f"SSTATE_MIRRORS URL {pair.url!r} has no PATH: BitBake asks it for bare "
                        "object names and misses every object", ctx=ctx,
                        variable="SSTATE_MIRRORS", scope="wiring",
-                       fix=assignment("SSTATE_MIRRORS",
-                                      f"{pair.pattern} {pair.url.rstrip('/')}/PATH"))
+                       fix=assignment("SSTATE_MIRRORS", _mirror_line(pair)))
+        elif stored_as is not None and "PATH" not in stored_as:
+            yield make("CD307", "sstate-mirror-malformed", E,
+                       f"SSTATE_MIRRORS URL {pair.url!r} has downloadfilename={stored_as}: "
+                       "BitBake stores every fetched object under that one name, not where "
+                       "sstate looks for it", ctx=ctx, variable="SSTATE_MIRRORS",
+                       scope="wiring", fix=assignment("SSTATE_MIRRORS", _mirror_line(pair)))
         elif not pair.pattern.startswith(("file://", ".*", "^file://")):
             yield make("CD307", "sstate-mirror-malformed", W,
                        f"SSTATE_MIRRORS pattern {pair.pattern!r} does not match sstate's "
                        "file:// URLs (write 'file://.*')", ctx=ctx, variable="SSTATE_MIRRORS",
                        scope="wiring")
+
+
+def _mirror_line(pair: MirrorPair) -> str:
+    """The documented form of an sstate mirror pair: ``PATH`` in the URL, and for HTTP(S)
+    ``;downloadfilename=PATH`` (other parameters kept)."""
+    base = url_base(pair.url)
+    if base.endswith("PATH"):
+        base = base[: -len("PATH")]
+    params = [p for p in pair.url.split(";")[1:] if not p.startswith("downloadfilename=")]
+    if is_http_url(pair.url):
+        params.append("downloadfilename=PATH")
+    return " ".join((pair.pattern, ";".join([base.rstrip("/") + "/PATH", *params])))
 
 
 @rule("CD308", "sstate-unreachable", E,
@@ -265,22 +289,28 @@ def sstate_unreachable(ctx: Context) -> Iterator[Finding]:
     `SSTATE_MIRRORS ?= "file://.* http://parent/sstate-cache/PATH;downloadfilename=PATH"`.
     """
     child, served = ctx.child, ctx.setting("parent_sstate")
-    prefixes = [url_prefix(p.url) for p in mirror_pairs(child.get("SSTATE_MIRRORS"))[0]]
+    urls = [p.url for p in mirror_pairs(child.get("SSTATE_MIRRORS"))[0]]
     if served:
-        if url_prefix(str(served)) in prefixes or _same_dir(child.get("SSTATE_DIR"), served):
+        if any(same_place(url, str(served)) for url in urls) or \
+                _same_dir(child.get("SSTATE_DIR"), served):
             return
         message = f"no SSTATE_MIRRORS entry points at the parent's sstate ({served})"
         target = str(served)
     else:
         same_dir = ctx.parent and child.get("SSTATE_DIR") == ctx.parent.get("SSTATE_DIR")
-        if prefixes or same_dir or ctx.parent is None:
+        if urls or same_dir or ctx.parent is None:
             return
         message = "the child neither shares the parent's SSTATE_DIR nor has an SSTATE_MIRRORS entry"
         target = "http://PARENT-HOST/sstate-cache"
     yield make("CD308", "sstate-unreachable", E, message, ctx=ctx, variable="SSTATE_MIRRORS",
                with_parent=True, scope="wiring",
-               fix=assignment("SSTATE_MIRRORS",
-                              f"file://.* {target.rstrip('/')}/PATH;downloadfilename=PATH"))
+               fix=assignment("SSTATE_MIRRORS", _mirror_line(MirrorPair("file://.*",
+                                                                        _as_url(target)))))
+
+
+def _as_url(location: str) -> str:
+    """A configured location as a URL: a directory becomes a ``file://`` URL."""
+    return location if "://" in location else "file://" + location
 
 
 def _same_dir(sstate_dir: str | None, served: object) -> bool:
@@ -494,3 +524,78 @@ def hashequiv_method(ctx: Context) -> Iterator[Finding]:
                        f"{name} differs from the parent's, so no hash equivalence is shared",
                        ctx=ctx, variable=name, with_parent=True, scope="wiring",
                        fix=assignment(name, theirs))
+
+
+@rule("CD319", "sstate-mirror-no-downloadfilename", Severity.INFO,
+      "An HTTP(S) SSTATE_MIRRORS URL without ;downloadfilename=PATH, the documented form")
+def sstate_mirror_no_downloadfilename(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Flags an HTTP(S) `SSTATE_MIRRORS` URL that has `PATH` but not `;downloadfilename=PATH`,
+    the form every release's `local.conf.sample` and the `SSTATE_MIRRORS` reference show.
+
+    ## Why it matters
+    `downloadfilename` tells BitBake's HTTP fetcher where to store what it fetched: under
+    the object's `ab/cd/` path inside `SSTATE_DIR`, where sstate looks for it, instead of
+    under its bare file name. sstate.bbclass has put `;downloadfilename=` on its own lookup
+    URLs since 2016 (oe-core 55d25ed6b3) and BitBake's mirror code keeps the original URL's
+    parameters, so on the releases confdrift knows the object still lands in the right
+    place: the line works, it is just not the documented form. Hence only info; a
+    `downloadfilename` without `PATH` is CD307.
+
+    ## How to fix
+    `SSTATE_MIRRORS ?= "file://.* http://host/sstate-cache/PATH;downloadfilename=PATH"`.
+    """
+    for pair in mirror_pairs(ctx.child.get("SSTATE_MIRRORS"))[0]:
+        if is_http_url(pair.url) and "PATH" in url_base(pair.url) and \
+                "downloadfilename" not in url_params(pair.url):
+            yield make("CD319", "sstate-mirror-no-downloadfilename", Severity.INFO,
+                       f"SSTATE_MIRRORS URL {pair.url!r} has no ;downloadfilename=PATH; "
+                       "BitBake still stores fetched objects under their ab/cd/ path (sstate's "
+                       "own URL carries downloadfilename), but the documented form names it",
+                       ctx=ctx, variable="SSTATE_MIRRORS", scope="wiring",
+                       fix=assignment("SSTATE_MIRRORS", _mirror_line(pair)))
+
+
+@rule("CD320", "download-mirror-mismatch", W,
+      "The child does not fetch sources from the parent's downloads (parent-downloads)")
+def download_mirror_mismatch(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Where confdrift's configuration names the parent's downloads (`parent-downloads`),
+    checks that the child fetches sources from there: `SOURCE_MIRROR_URL` (read by
+    `own-mirrors`), a `PREMIRRORS` entry, or the same `DL_DIR`.
+
+    ## Why it matters
+    Every task whose sstate object is missed, and every `do_fetch`, needs the sources.
+    Without the parent's downloads the child fetches them from upstream or from another
+    mirror: slower, at the mercy of upstream servers, and with `BB_NO_NETWORK` or
+    `BB_FETCH_PREMIRRORONLY` a failed build.
+
+    ## How to fix
+    `SOURCE_MIRROR_URL = "http://parent/downloads/"` with `INHERIT += "own-mirrors"`.
+    """
+    served = ctx.setting("parent_downloads")
+    if not served:
+        return
+    served, child = str(served), ctx.child
+    source = child.get("SOURCE_MIRROR_URL")
+    # A regex/URL pair in SOURCE_MIRROR_URL is CD311's; its URL still says where it points.
+    urls = [w for w in (source or "").replace("\\n", " ").split()
+            if "://" in w and not w.startswith("file://.*")]
+    routes = urls + [pair.url for pair in mirror_pairs(child.get("PREMIRRORS"))[0]]
+    if any(same_place(url, served) for url in routes) or _same_dir(child.get("DL_DIR"), served):
+        return
+    fix = assignment("SOURCE_MIRROR_URL", _flat(_as_url(served)))
+    if source:
+        shown = urls[0] if urls else source
+        message = (f"SOURCE_MIRROR_URL points at {url_prefix(shown)!r}, not at the parent's "
+                   f"downloads ({served})")
+    else:
+        message = ("neither SOURCE_MIRROR_URL nor any PREMIRRORS entry points at the parent's "
+                   f"downloads ({served}): sources are fetched from upstream")
+        inherits = set(child.words("INHERIT")) | set(child.words("INHERIT_DISTRO"))
+        if "own-mirrors" not in inherits:
+            fix += '\nINHERIT += "own-mirrors"'
+    yield make("CD320", "download-mirror-mismatch", W, message, ctx=ctx,
+               variable="SOURCE_MIRROR_URL", scope="wiring", fix=fix)
