@@ -186,6 +186,12 @@ class VarStore:
         self._overrides = []
         try:
             current = self._overrides_read()
+        except ConfdriftError:
+            # A failed first read must not leave "no overrides", or values read under it,
+            # cached for the next read.
+            self._overrides = None
+            self._cache.clear()
+            raise
         finally:
             self._computing_overrides = False
         # Iterate to a fixpoint: each round reads OVERRIDES under the previous round's list.

@@ -117,6 +117,17 @@ def test_indirect_cycle_names_the_chain(tmp_path: Path) -> None:
         config.get("A")
 
 
+def test_a_failed_override_read_is_not_remembered_as_no_overrides(tmp_path: Path) -> None:
+    # Found by the generated-programs oracle test: reading B first used to leave an empty
+    # override list cached, so A then read as "x" where BitBake fails again.
+    text = ("A = \"x\"\nA:a = \"x\"\nB = \"${@'q' if d.getVar('C') else 'r'}\"\n"
+            "OVERRIDES = \"${B}\"\nC = \"${B}\"\n")
+    config = _load(tmp_path, {"t.conf": text})
+    for name in ("B", "A", "A"):
+        with pytest.raises(ExpansionError):
+            config.get(name)
+
+
 def test_include_cycle_is_a_parse_error_naming_the_chain(tmp_path: Path) -> None:
     files = {
         "t.conf": "include a.conf\n",
