@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from confdrift import limits as limits_in_force
-from confdrift import releases
+from confdrift import release_hint, releases
 from confdrift.config import Limits
 from confdrift.datastore import ResolvedConfig
 from confdrift.errors import InputError
@@ -47,6 +47,9 @@ class BuildContext:
     distro: str = ""
     machine: str = ""
     init_manager: str | None = None
+    #: How the release was inferred from hints (layer paths, kas branches), for the user;
+    #: "" when it was given, read from the layers, or not found.
+    inferred_from: str = ""
 
 
 def load_build(
@@ -87,7 +90,12 @@ def _load_build_context(
         return _full_chain(inp, named, release, explicit=layers is not None)
     # Some layers missing: any core layer that is there still tells the release.
     present = [p for p in named if os.path.isdir(p)]
-    return _with_profile(inp, release or detect_release(present))
+    release = release or detect_release(present)
+    hint = None if release else release_hint.infer(inp, named)
+    config, context = _with_profile(inp, hint.release if hint else release)
+    if hint is not None:
+        context = replace(context, inferred_from=hint.reason)
+    return config, context
 
 
 # --- parsing -----------------------------------------------------------------------------

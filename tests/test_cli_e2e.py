@@ -20,7 +20,7 @@ def check(tmp_path: Path, child: str, *args: str) -> tuple[int, list[tuple[str, 
     result = runner.invoke(
         app,
         ["check", str(tmp_path / "local.conf"), "--parent", str(tmp_path / "parent.conf"),
-         "-f", "json", *args],
+         "-f", "json", "--release", "scarthgap", *args],
     )  # fmt: skip
     assert result.exit_code in (0, 1), result.output
     findings = json.loads(result.stdout)["findings"]

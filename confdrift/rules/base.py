@@ -41,6 +41,10 @@ class BuildView:
     local_conf: str | None = None
     #: Layer descriptions (``confdrift.layers.LayerInfo``), when the layers are present.
     layers: tuple[Any, ...] = ()
+    #: The whole chain was loaded from the layers (else: the user's files and a profile).
+    full_chain: bool = False
+    #: What the release was inferred from, when no one said and no layer.conf told.
+    release_hint: str = ""
 
     def get(self, name: str) -> str | None:
         return self.config.get(name)

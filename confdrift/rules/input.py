@@ -16,7 +16,7 @@ from confdrift.nodes import Kind, ParsedFile, Statement
 from confdrift.rules import rule
 from confdrift.rules.base import BuildView, Context
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: ParseError.reason values and the rule each one belongs to.
 _BY_REASON = {
@@ -329,3 +329,63 @@ def assignment_overridden(ctx: Context) -> Iterator[Finding]:
                           f"{name} {step.op} in {step.file}:{step.line} has no effect: "
                           f"{where} assigns it later ({winner.op} {winner.value!r})",
                           Location(step.file, step.line), name)
+
+
+@rule("CD008", "release-unknown", W,
+      "No release is known, so the release's defaults are not applied")
+def release_unknown(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports a build whose layers are not on disk when confdrift was not told its release
+    (`--release`, or `release` in the configuration) and could not infer it.
+
+    ## Why it matters
+    Much of a build's configuration comes from its release, not its local.conf: poky's
+    `PACKAGE_CLASSES ?= "package_rpm"`, the distro features, the machine's tune. Without
+    the release, a variable one side leaves to these defaults is compared as unset, and
+    drift such as the story's `package_ipk` against poky's `package_rpm` can go unseen.
+
+    ## How to fix
+    Pass `--release NAME` (kirkstone, scarthgap, styhead, walnascar, whinlatter, wrynose,
+    master), set `release` in `.confdrift.toml`, or point confdrift at a build directory
+    whose `bblayers.conf` layers exist.
+    """
+    for side, view in _views(ctx):
+        if view.release is None and not view.full_chain:
+            yield Finding("CD008", "release-unknown", W,
+                          f"{_whose(side, view)}: the release is unknown, so its defaults "
+                          "(bitbake.conf, the distro and machine configuration) are not "
+                          "applied; pass --release NAME",
+                          _label_location(view))
+
+
+@rule("CD009", "release-inferred", INFO,
+      "The release was inferred from hints, not given or read from the layers")
+def release_inferred(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Says which release confdrift assumed for a build whose layers are not on disk, and
+    why: the layer paths its `bblayers.conf` names (`/srv/poky-scarthgap/meta`) or the
+    branches of its kas repositories.
+
+    ## Why it matters
+    The release's defaults decide many compared values; a wrong guess shows as drift.
+
+    ## How to fix
+    Nothing, if the release is right; otherwise pass `--release NAME` or set `release` in
+    `.confdrift.toml`.
+    """
+    for side, view in _views(ctx):
+        if view.release_hint and not view.full_chain:
+            yield Finding("CD009", "release-inferred", INFO,
+                          f"{_whose(side, view)}: release {view.release} assumed from "
+                          f"{view.release_hint}; pass --release NAME to choose",
+                          _label_location(view))
+
+
+def _whose(side: str, view: BuildView) -> str:
+    return view.label if side == "child" else f"in the parent ({view.label})"
+
+
+def _label_location(view: BuildView) -> Location:
+    return Location(view.local_conf or view.label, 0)

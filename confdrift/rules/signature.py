@@ -180,6 +180,10 @@ def _message(d: drift.Drift) -> str:
     return text
 
 
+def _entry(word: str | None) -> str:
+    return "unset" if word is None else repr(word)
+
+
 def _features_message(d: drift.Drift) -> str:
     parts = [f"{d.name} differs in items:"]
     for item, side, reach in d.items:
@@ -191,7 +195,7 @@ def _features_message(d: drift.Drift) -> str:
 def _ordered_message(d: drift.Drift) -> str:
     change: Change | None = d.change
     if change is not None and change.first_changed:
-        return (f"{d.name}: the first entry differs (child {d.first_child!r}, parent "
-                f"{d.first_parent!r}); it picks the rootfs package backend and every "
+        return (f"{d.name}: the first entry differs (child {_entry(d.first_child)}, parent "
+                f"{_entry(d.first_parent)}); it picks the rootfs package backend and every "
                 "do_package_write_* task of the other class is new")
     return f"{d.name} has entries the parent lacks or misses entries it has (same first entry)"
