@@ -64,6 +64,9 @@ class Limits:
     #: Characters one load may store and expand in total: bounds the time and memory of
     #: configurations that grow a value step by step (``A .= "x"`` a million times).
     max_total_size: int = 256 << 20
+    #: Statements one load evaluates, included files counted each time they are read (a
+    #: whole poky build evaluates about 10,000).
+    max_statements: int = 100_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,8 @@ class Evaluator:
     errors: list[str] = field(default_factory=list)
     python_functions: list[str] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=lambda: dict(BUILTIN_RENAMES))
+    #: Statements of the files read so far (see ``limits.max_statements``).
+    statement_count: int = 0
     _chain: list[str] = field(default_factory=list)
 
     # --- files ------------------------------------------------------------------------
@@ -73,6 +75,7 @@ class Evaluator:
         self._chain.append(path)
         if not (is_inc and path == old):
             self.store.replace_content("FILE", path)
+        self._budget(len(parsed.statements), path)
         try:
             for statement in parsed.statements:
                 self.run(statement, path)
@@ -80,6 +83,14 @@ class Evaluator:
             self._chain.pop()
         if old and not (is_inc and path == old):
             self.store.replace_content("FILE", old)
+
+    def _budget(self, count: int, path: str) -> None:
+        """Refuse a file before evaluating it when it would take the load over its limit."""
+        self.statement_count += count
+        limit = limits.active().max_statements
+        if self.statement_count > limit:
+            raise limits.exceeded(f"the configuration has over {limit} statements to evaluate",
+                                  "max_statements", filename=path, line=1)
 
     def run(self, st: Statement, filename: str) -> None:
         try:

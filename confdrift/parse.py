@@ -55,6 +55,7 @@ def parse_text(
     Raises :class:`ParseError` for the first line BitBake rejects, unless ``recover``:
     then every rejected line is recorded in ``ParsedFile.errors`` and skipped.
     """
+    _check_size(text, filename)
     rules = dialect(version)
     ctx = Context(
         filename,
@@ -92,6 +93,26 @@ def parse_file(
                         version=version, recover=recover)
 
 
+#: A line that can start a statement: not blank, not a comment.
+_STATEMENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+_STATEMENT_LINE_BYTES = re.compile(rb"^[ \t]*[^\s#]", re.MULTILINE)
+
+
+def _check_size(text: str | bytes, filename: str) -> None:
+    """Refuse, before parsing or loading a cached parse, a file with more statements than a
+    whole load may evaluate: 12 MB of one-line assignments would take a minute and GBs."""
+    from confdrift import limits
+
+    limit = limits.active().max_statements
+    if isinstance(text, bytes):
+        over = text.count(b"\n") > limit and len(_STATEMENT_LINE_BYTES.findall(text)) > limit
+    else:
+        over = text.count("\n") > limit and len(_STATEMENT_LINE.findall(text)) > limit
+    if over:
+        raise limits.exceeded(f"the file has over {limit} statements", "max_statements",
+                              filename=filename, line=1)
+
+
 def parse_source(
     data: bytes,
     name: str,
@@ -106,6 +127,7 @@ def parse_source(
 
     reader = reader or reader_for(name)
     base_config = base_config_for(name) if base_config is None else base_config
+    _check_size(data, name)
     options = (reader, base_config, dialect(version).version, recover)
     hit = cache.load(data, options, name)
     if hit is not None:

@@ -51,7 +51,20 @@ HOSTILE = [
     ("step-growth", _step_growth(5_000), "max-total-size", None),
     ("many-copies", _many_copies(), "max-total-size", None),
     ("wide-reference", _wide_reference(), "max-value-size", 2),
+    ("many-statements", 'A = "x"\n' * 120_000, "max-statements", 1),
 ]
+
+
+def test_one_variable_assigned_many_times_loads_in_linear_time(tmp_path: Path) -> None:
+    # Marking superseded history steps used to rescan every earlier step: 150,000
+    # assignments of one variable took minutes.
+    path = tmp_path / "local.conf"
+    path.write_text('A = "x"\n' * 60_000 + 'A[doc] = "d"\n' * 20_000)
+    start = time.monotonic()
+    config = confdrift.load(path)
+    assert config.get("A") == "x"
+    assert sum(h.changed_final for h in config.history("A")) == 2  # the last "=", the flag
+    assert time.monotonic() - start < 4 * QUICK
 
 
 @pytest.mark.parametrize(("text", "words", "line"), [c[1:] for c in HOSTILE],
