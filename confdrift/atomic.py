@@ -30,14 +30,29 @@ def write_atomic(
     old file to ``<name>.orig``.
     Raises :class:`InputError` (naming the file) when the write fails.
     """
-    target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
+        if _special(Path(path)):
+            # A device or FIFO (-o /dev/stdout) is written to, never replaced by a file.
+            with open(path, "wb") as handle:
+                handle.write(payload)
+            return None
+        # Through a symbolic link to the file it names: replacing the link would leave the
+        # real file unchanged and the link gone.
+        target = Path(os.path.realpath(path))
         saved = _backup(target) if backup else None
         _replace(target, payload, _mode_of(target) if keep_mode else _default_mode())
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(target)) from exc
+        raise InputError(f"cannot write: {exc.strerror or exc}", os.fspath(path)) from exc
     return saved
+
+
+def _special(target: Path) -> bool:
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _mode_of(target: Path) -> int:

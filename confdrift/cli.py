@@ -7,6 +7,7 @@ happen inside the commands so that ``confdrift --version`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -88,6 +89,12 @@ def _run(debug: bool, body: Callable[[], int]) -> None:
         typer.echo(_REPORT_HINT, err=True)
         code = ExitCode.INTERNAL
     raise typer.Exit(int(code))
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +253,15 @@ def _emit(args: _CheckArgs, findings: Sequence[Finding]) -> None:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`confdrift show ... | head`): nothing left to tell it.
+            _silence_stdout()
+        except OSError as exc:
+            # Standard output itself failed (a full disk): the environment, not a bug.
+            raise UsageError(f"cannot write to standard output: {exc.strerror or exc}") from exc
         return
     from confdrift.atomic import write_atomic
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -111,3 +112,32 @@ def test_failing_write_leaves_the_original(tmp_path: Path, monkeypatch: pytest.M
 def test_missing_directory_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         write_atomic(tmp_path / "no" / "such" / "file", b"x")
+
+
+def test_a_symbolic_link_is_followed_not_replaced(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_a_device_is_written_to_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "report\n")
+    reader.join(timeout=10)
+    assert received == [b"report\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_full_device_is_a_clear_error() -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with pytest.raises(InputError, match="/dev/full: cannot write"):
+        write_atomic("/dev/full", "x")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
