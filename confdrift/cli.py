@@ -194,7 +194,10 @@ def check(
         "fail_on": fail_on,
         "probe": probe or None,
     }
-    names = tuple(str(c) for c in children)
+    from confdrift.inputs import same_builds
+
+    # pre-commit passes conf/local.conf and conf/bblayers.conf of one build: check it once.
+    names = tuple(same_builds([str(c) for c in children]))
     args = _CheckArgs(names, cli, select, ignore, config, fmt, output, fix, diff, verbose, jobs)
     _run(debug, lambda: _check(args))
 

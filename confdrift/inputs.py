@@ -8,8 +8,8 @@ Nothing is parsed as BitBake here; loading the chain is the datastore's job.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -97,7 +97,35 @@ def _looks_like_kas(path: Path) -> bool:
     return is_kas_file(path)
 
 
+def same_builds(named: Sequence[str]) -> list[str]:
+    """``named`` without the ones that name a build named before (``conf/local.conf`` and
+    ``conf/bblayers.conf`` of one build, as pre-commit passes them): each build once."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for arg in named:
+        path = Path(arg).expanduser().absolute()
+        conf = path.parent
+        in_build = (path.name in BUILD_CONF_FILES and conf.name == "conf"
+                    and (conf / LOCAL_CONF).is_file())
+        key = str(conf.parent) if in_build else str(path)
+        if (path / "conf" / LOCAL_CONF).is_file():
+            key = str(path)  # the build directory itself
+        if key not in seen:
+            seen.add(key)
+            kept.append(arg)
+    return kept
+
+
+#: The files of a build directory's conf/: naming one names the build, as BitBake reads it.
+BUILD_CONF_FILES = frozenset({"local.conf", "bblayers.conf", "site.conf", "auto.conf",
+                              "toolcfg.conf"})
+
+
 def _from_conf_file(path: Path) -> BuildInput:
+    if (path.name in BUILD_CONF_FILES and path.parent.name == "conf"
+            and (path.parent / LOCAL_CONF).is_file()):
+        # build/conf/local.conf (or its bblayers.conf): the whole build, layers included.
+        return replace(_build_dir(path.parent.parent, path.parent.parent), path=path)
     # build/conf/local.conf sits two levels below TOPDIR; elsewhere the file's directory
     # stands in for it, like BitBake's current-directory default.
     topdir = path.parent.parent if path.parent.name == "conf" else path.parent

@@ -117,7 +117,11 @@ def test_pre_commit_hook_runs_confdrift_on_conf_files(tmp_path: Path) -> None:
     (project / "conf" / "local.conf").write_text(
         'DISTRO ?= "poky"\nPACKAGE_CLASSES ?= "package_ipk"\n')
     (project / "parent" / "local.conf").write_text('DISTRO ?= "poky"\n')
+    # The build's bblayers.conf is part of the same build, checked once with it; a layer's
+    # layer.conf is not a build at all.
+    (project / "conf" / "bblayers.conf").write_text('BBLAYERS = "/srv/poky/meta"\n')
     (project / "meta-x" / "conf" / "machine").mkdir(parents=True)
+    (project / "meta-x" / "conf" / "layer.conf").write_text('BBFILE_COLLECTIONS += "x"\n')
     (project / "meta-x" / "conf" / "machine" / "m.conf").write_text('A = "unquoted\n')
     (project / "README.md").write_text("not a conf file\n")
     # The parent comes from the configuration file, found from the repository root.
@@ -142,3 +146,4 @@ def test_pre_commit_hook_runs_confdrift_on_conf_files(tmp_path: Path) -> None:
     assert "CD103" in output and 'PACKAGE_CLASSES = "package_rpm"' in output
     # Only the build's own files are checked: the machine file's syntax error is not.
     assert "m.conf" not in output
+    assert output.count("CD103") == 1 and "layer.conf" not in output

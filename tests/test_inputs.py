@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from confdrift.errors import InputError
-from confdrift.inputs import BBLAYERS_CONF, LOCAL_CONF, BuildInput, classify
+from confdrift.inputs import BBLAYERS_CONF, BUILD_CONF_FILES, LOCAL_CONF, BuildInput, classify
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "inputs"
 CORPUS_USERS = Path(__file__).resolve().parents[1] / "../shared/corpus/users"
@@ -43,13 +43,9 @@ LOCAL_ONLY = {f: ("local.conf" if f == "local_conf" else None) for f in ALL}
         ("full-build", "builddir", "full-build", ALL),
         ("full-build/conf", "builddir", "full-build", ALL),
         ("minimal-build", "builddir", "minimal-build", LOCAL_ONLY),
-        ("minimal-build/conf/local.conf", "file", "minimal-build", LOCAL_ONLY),
-        (
-            "full-build/conf/site.conf",
-            "file",
-            "full-build",
-            {**LOCAL_ONLY, "local_conf": "site.conf"},
-        ),
+        # A file of a build's conf/ names the build, as BitBake reads it (issue #5).
+        ("minimal-build/conf/local.conf", "builddir", "minimal-build", LOCAL_ONLY),
+        ("full-build/conf/site.conf", "builddir", "full-build", ALL),
     ],
 )
 def test_classify_files_and_build_dirs(
@@ -137,7 +133,13 @@ def test_every_user_corpus_file_is_a_conf_file_input() -> None:
         pytest.skip("shared corpus not available")
     for path in files:
         build = classify(path)
-        assert (build.kind, build.local_conf) == ("file", path.absolute())
+        conf = path.absolute().parent
+        in_build = conf.name == "conf" and (conf / "local.conf").is_file()
+        if path.name in BUILD_CONF_FILES and in_build:
+            # A file of a build's conf/ stands for the build, its local.conf included.
+            assert (build.kind, build.local_conf) == ("builddir", conf / "local.conf")
+        else:
+            assert (build.kind, build.local_conf) == ("file", path.absolute())
 
 
 @pytest.mark.parametrize(
