@@ -120,6 +120,9 @@ _Layers = Annotated[
     list[Path] | None, typer.Option(metavar="DIR", help="A layer directory (repeatable).")
 ]
 _Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+_Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also list the includes that found no file.")
+]
 _Codes = Annotated[
     list[str] | None,
     typer.Option(metavar="CODES", help="Codes, prefixes or rule names; repeat or comma-separate."),
@@ -319,6 +322,7 @@ def show(
     ),
     release: _Release = None,
     layers: _Layers = None,
+    verbose: _Verbose = False,
     debug: _Debug = False,
 ) -> None:
     """Print the resolved variables of a configuration, as BitBake would see them.
@@ -332,7 +336,7 @@ def show(
       confdrift show build/ --var PACKAGE_CLASSES --release scarthgap
     """
     paths = [str(f) for f in files]
-    build = _BuildArgs(release, tuple(str(p) for p in layers) if layers else None)
+    build = _BuildArgs(release, tuple(str(p) for p in layers) if layers else None, verbose)
     _run(debug, lambda: _show(paths, var or [], fmt, build))
 
 
@@ -340,12 +344,20 @@ def show(
 class _BuildArgs:
     release: str | None
     layers: tuple[str, ...] | None
+    verbose: bool = False
 
 
 def _load(paths: list[str], build: _BuildArgs) -> Any:
     import confdrift
 
-    return confdrift.load(paths, limits=_limits(), release=build.release, layers=build.layers)
+    config = confdrift.load(paths, limits=_limits(), release=build.release,
+                            layers=build.layers)
+    if build.verbose:
+        for missing in config.missing_includes:
+            # BitBake skips a missing include without a word; --verbose says which.
+            typer.echo(f"confdrift: {missing.file}:{missing.line}: include {missing.name}: "
+                       f"{missing.reason}, skipped as BitBake does", err=True)
+    return config
 
 
 def _show(paths: list[str], names: list[str], fmt: ShowFormat, build: _BuildArgs) -> int:
@@ -371,6 +383,7 @@ def explain(
     ] = None,
     release: _Release = None,
     layers: _Layers = None,
+    verbose: _Verbose = False,
     debug: _Debug = False,
 ) -> None:
     """Print a rule's documentation, or where a variable's value comes from.
@@ -381,7 +394,7 @@ def explain(
       confdrift explain PACKAGE_CLASSES conf/local.conf
     """
     paths = [str(f) for f in files or []]
-    build = _BuildArgs(release, tuple(str(p) for p in layers) if layers else None)
+    build = _BuildArgs(release, tuple(str(p) for p in layers) if layers else None, verbose)
     _run(debug, lambda: _explain(name, paths, build))
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity
 from confdrift.history import HistoryEntry
+from confdrift.includes import MissingInclude
 from confdrift.nodes import Kind, ParsedFile, Statement
 from confdrift.rules import rule
 from confdrift.rules.base import BuildView, Context
@@ -389,3 +390,34 @@ def _whose(side: str, view: BuildView) -> str:
 
 def _label_location(view: BuildView) -> Location:
     return Location(view.local_conf or view.label, 0)
+
+
+@rule("CD010", "include-not-found", INFO, "An `include` in the user's files finds no file")
+def include_not_found(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports an `include` (or an `include_all` entry) in local.conf, site.conf or auto.conf
+    that finds no file next to the including file or along `BBPATH`.
+
+    ## Why it matters
+    BitBake skips a missing `include` without a word, so a misspelt path silently drops
+    every setting the file was meant to add. (A missing `require` is an error: CD005.)
+
+    ## How to fix
+    Fix the path, or use `require` so that BitBake stops when the file is missing. When
+    confdrift runs without the build's layers, files that live in those layers cannot be
+    found: point confdrift at the layers to check such an include.
+    """
+    for side, view in _views(ctx):
+        own = {parsed.filename for parsed in view.files}
+        # Only a loaded configuration has them (tests hand rules plain stand-ins).
+        missing_includes: Sequence[MissingInclude] = getattr(view.config, "missing_includes", ())
+        for missing in missing_includes:
+            if missing.file not in own:
+                continue
+            where = "" if view.full_chain else " (the layers are not on disk here)"
+            prefix = "" if side == "child" else "in the parent: "
+            yield Finding("CD010", "include-not-found", INFO,
+                          f"{prefix}include {missing.name}: {missing.reason}{where}; BitBake "
+                          "skips a missing include silently",
+                          Location(missing.file, missing.line))
