@@ -237,6 +237,11 @@ def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
     c, p = ctx.child.get(name), ctx.parent.get(name)
     severity = knowledge.verdict(entry, c, p)
     scope, impact = str(entry.scope), _impact(entry, (*change.added, *change.removed))
+    narrowed = entry.narrowed
+    if narrowed is not None and _equal_and_known(ctx, narrowed.variable):
+        # MACHINE with the same TUNE_PKGARCH: only the machine-specific recipes differ, and
+        # the measurements (of machines with another tune) do not describe this case.
+        severity, scope, impact = narrowed.severity, str(narrowed.scope), None
     if change.kind == diff.WORDS:
         items = tuple(_item_reach(entry, c, p))
         return Drift(name, FEATURES, severity, scope, impact, _worth_fixing(entry, change),
@@ -246,6 +251,13 @@ def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
                      first_child=_first(ctx.child.words(name)),
                      first_parent=_first(ctx.parent.words(name)))
     return Drift(name, KNOWN, severity, scope, impact, change)
+
+
+def _equal_and_known(ctx: Context, name: str) -> bool:
+    assert ctx.parent is not None
+    views = (ctx.child, ctx.parent)
+    values = {view.get(name) for view in views}
+    return len(values) == 1 and None not in values and all(v.evaluated(name) for v in views)
 
 
 def _worth_fixing(entry: Any, change: diff.Change) -> diff.Change:

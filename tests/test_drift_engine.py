@@ -69,3 +69,37 @@ def test_recipe_appends_are_compared_by_what_they_add_up_to(tmp_path: Path) -> N
     assert found == []  # the same text appended, in one statement or two
     found = recipe_findings(tmp_path, 'PACKAGECONFIG:append:pn-qemu = " a"\n', split)
     assert [f["variable"] for f in found] == ["PACKAGECONFIG:append:pn-qemu"]
+
+
+RELEASES = Path(__file__).resolve().parents[2] / "shared" / "releases"
+
+
+def test_a_machine_with_the_same_tune_reaches_only_machine_specific_recipes(
+    tmp_path: Path,
+) -> None:
+    release = RELEASES / "scarthgap"
+    if not release.is_dir():
+        import pytest
+
+        pytest.skip("release snapshots not available")
+    layers = " ".join(str(release / p) for p in
+                      ("openembedded-core/meta", "poky/meta-poky", "poky/meta-yocto-bsp"))
+    for side, machine in (("child", "genericx86-64"), ("parent", "qemux86-64"),
+                          ("other", "qemuarm64")):
+        conf = tmp_path / side / "conf"
+        conf.mkdir(parents=True)
+        (conf / "bblayers.conf").write_text(f'BBLAYERS = "{layers}"\n')
+        (conf / "local.conf").write_text(f'MACHINE = "{machine}"\nDISTRO = "poky"\n')
+
+    def machine_finding(child: str) -> dict[str, object]:
+        result = runner.invoke(app, ["check", str(tmp_path / child), "--parent",
+                                     str(tmp_path / "parent"), "-f", "json"])
+        found = [f for f in json.loads(result.stdout)["findings"] if f["variable"] == "MACHINE"]
+        assert len(found) == 1, result.stdout
+        return found[0]
+
+    same_tune = machine_finding("child")  # both core2-64
+    assert (same_tune["severity"], same_tune["scope"], same_tune["impact"]) == \
+        ("warning", "machine-arch", None)
+    other_tune = machine_finding("other")
+    assert (other_tune["severity"], other_tune["scope"]) == ("error", "target")

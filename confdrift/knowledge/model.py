@@ -14,6 +14,8 @@ class Scope(str, Enum):
 
     ALL = "all"
     TARGET = "target"
+    #: The machine-specific recipes only (kernel, base-files, images, machine packagegroups).
+    MACHINE_ARCH = "machine-arch"
     PACKAGING = "packaging"
     IMAGE = "image"
     SDK = "sdk"
@@ -60,6 +62,16 @@ class ItemReach:
 
 
 @dataclass(frozen=True, slots=True)
+class Narrowing:
+    """When ``variable`` resolves equal on both sides, a difference reaches only ``scope``
+    (MACHINE with the same TUNE_PKGARCH: only the machine-specific recipes)."""
+
+    variable: str
+    scope: Scope
+    severity: Severity
+
+
+@dataclass(frozen=True, slots=True)
 class Measurement:
     """One signature-impact variation touching this variable (scarthgap poky)."""
 
@@ -101,6 +113,7 @@ class VariableEntry:
     tail_severity: Severity | None = None
     measured: tuple[Measurement, ...] = ()
     note: str = ""
+    narrowed: Narrowing | None = None
     #: Set when the entry was reached through ``VAR:pn-<recipe>``.
     recipe: str | None = None
 

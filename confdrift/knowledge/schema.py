@@ -16,6 +16,7 @@ from confdrift.knowledge.model import (
     Compare,
     ItemReach,
     Measurement,
+    Narrowing,
     ReleaseLists,
     Rename,
     Scope,
@@ -26,7 +27,7 @@ TOP_KEYS = frozenset({"schema", "releases", "severity_by_scope", "recipes", "var
 REQUIRED = frozenset({"scope", "severity", "compare", "why", "evidence"})
 OPTIONAL = frozenset(
     {"severity_reason", "renamed_from", "since", "hashed_via", "items", "item_default",
-     "tail_severity", "measured", "note"}
+     "tail_severity", "measured", "note", "narrowed_by", "narrowed_scope"}
 )
 MEASURED_KEYS = frozenset(
     {"variation", "change", "parent", "child", "setscene_reusable", "tasks_changed", "item",
@@ -188,9 +189,20 @@ def parse_entry(
         measured=tuple(_measurement(f"{where}.measured[{i}]", m)
                        for i, m in enumerate(raw.get("measured", []))),
         note=_text(f"{where}.note", raw["note"]) if "note" in raw else "",
+        narrowed=_narrowing(where, raw, rule),
     )
     _check_consistency(where, entry, rule)
     return entry
+
+
+def _narrowing(where: str, raw: Mapping[str, Any],
+               rule: Mapping[Scope, Severity]) -> Narrowing | None:
+    if ("narrowed_by" in raw) != ("narrowed_scope" in raw):
+        raise _fail(where, "narrowed_by and narrowed_scope go together")
+    if "narrowed_by" not in raw:
+        return None
+    scope = _enum(f"{where}.narrowed_scope", Scope, raw["narrowed_scope"])
+    return Narrowing(_text(f"{where}.narrowed_by", raw["narrowed_by"]), scope, rule[scope])
 
 
 def severity_rule(raw: Any) -> dict[Scope, Severity]:
