@@ -57,7 +57,7 @@ def view(named: str, settings: Any = None) -> BuildView:
         raise errors[-1]
     local = str(inp.local_conf) if inp.local_conf is not None else None
     return BuildView(named, config, parsed, tuple(errors), how.release, local,
-                     _layers(how.layers), how.full_chain, how.inferred_from)
+                     _layers(how.layers), how.full_chain, how.inferred_from, how.profile_gaps)
 
 
 def _abs(path: str) -> str:

@@ -50,6 +50,8 @@ class BuildContext:
     #: How the release was inferred from hints (layer paths, kas branches), for the user;
     #: "" when it was given, read from the layers, or not found.
     inferred_from: str = ""
+    #: What the release profile could not stand for (an unmeasured DISTRO or MACHINE).
+    profile_gaps: tuple[str, ...] = ()
 
 
 def load_build(
@@ -355,7 +357,8 @@ def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig,
         ev.load_file(path)
     _apply(ev, profile, "after")
     context = BuildContext(
-        release, False, (), profile.distro, profile.machine, profile.init_manager
+        release, False, (), profile.distro, profile.machine, profile.init_manager,
+        profile_gaps=profile.gaps,
     )
     return ResolvedConfig(ev), context
 

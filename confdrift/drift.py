@@ -375,8 +375,10 @@ def _owner(ctx: Context, name: str, roots: list[Drift], exclusive: set[str]) -> 
                 _substitutes(ctx, root.name, name):
             return root.name
     touched = {h.file for view in views for h in view.config.history(name) if not h.flag}
-    # Without layers both values are release defaults, picked by the roots (MACHINE, DISTRO).
-    from_profile = all(f and f.startswith(PROFILE) for f in deciding)
+    # Without layers both values are release defaults, picked by the roots (MACHINE, DISTRO);
+    # or one is, and the other side's profile left it unknown (a machine it has not measured).
+    from_profile = (any(f and f.startswith(PROFILE) for f in deciding)
+                    and all(f is None or f.startswith(PROFILE) for f in deciding))
     return roots[0].name if touched & exclusive or from_profile else None
 
 

@@ -65,3 +65,19 @@ def test_kas_branches_name_the_release() -> None:
     inp = classify(Path("fixtures/kas/include/kas/base.yml").resolve())
     hint = infer(inp, [])
     assert hint is not None and hint.release == "scarthgap"
+
+
+def test_an_unmeasured_machine_is_said_and_its_values_left_unknown(tmp_path: Path) -> None:
+    path = build(tmp_path, None)
+    (path / "conf" / "local.conf").write_text('MACHINE = "qemuarm"\nDISTRO = "poky"\n')
+    config, how = load_build_context(path, release="scarthgap")
+    assert config.get("TARGET_ARCH") is None  # not the no-machine "INVALID"
+    assert config.get("PACKAGE_CLASSES") == "package_rpm"  # the distro's is still known
+    assert any("qemuarm" in gap for gap in how.profile_gaps)
+    assert "qemuarm" in rules(path, "--release", "scarthgap")["release-profile-gap"]
+
+
+def test_an_unmeasured_distro_is_said(tmp_path: Path) -> None:
+    path = build(tmp_path, None)
+    (path / "conf" / "local.conf").write_text('MACHINE = "qemux86-64"\nDISTRO = "mydistro"\n')
+    assert "mydistro" in rules(path, "--release", "scarthgap")["release-profile-gap"]

@@ -82,7 +82,12 @@ def test_profile_resolves_like_the_full_chain(
             continue
         if ours.is_evaluated(name):
             compared += 1
-            assert ours.get(name) == expected, name
+            # Build-directory defaults (DL_DIR, SSTATE_DIR) follow each build's own TOPDIR.
+            mine, theirs = ours.get(name), expected
+            if mine is not None and isinstance(theirs, str):
+                mine = mine.replace(str(tmp_path / "child"), "${TOPDIR}")
+                theirs = theirs.replace(str(tmp_path / "full"), "${TOPDIR}")
+            assert mine == theirs, name
     assert compared >= 30
 
 

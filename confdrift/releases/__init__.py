@@ -92,6 +92,8 @@ class Profile:
     variables: Mapping[str, VariableDefault]
     #: The init manager variant applied (a local.conf INIT_MANAGER), ``None`` for the distro's.
     init_manager: str | None = None
+    #: What the profile could not stand for: a DISTRO or MACHINE it has not measured.
+    gaps: tuple[str, ...] = ()
 
     def label(self, file: str) -> str:
         """The history source of a profile value: ``release default, <release>, <file>``."""
@@ -144,18 +146,31 @@ def profile(
     returned :class:`Profile`'s fields.
     """
     data = _raw(release)
+    gaps: list[str] = []
     chosen = distro if distro is not None and distro in data["distros"] else DEFAULT_DISTRO
+    if distro and chosen != distro:
+        gaps.append(f"DISTRO {distro!r} (its own settings are unknown; nodistro's defaults "
+                    "stand in for it)")
     table = data["distros"][chosen]["machines"]
     box = machine if machine is not None and machine in table else NO_MACHINE
     merged = dict(table[NO_MACHINE])
     if box != NO_MACHINE:
         merged.update(table[box])
+    elif machine:
+        # A machine the profile has not measured: what machines change is unknown for it,
+        # and the no-machine values (TARGET_ARCH "INVALID") would be wrong, so none is given.
+        dependent = sorted({name for key, diff in table.items() if key for name in diff})
+        for name in dependent:
+            merged.pop(name, None)
+        gaps.append(f"MACHINE {machine!r} (its machine-specific values are unknown: "
+                    f"{', '.join(dependent[:4])}…)")
     variants = data["distros"][chosen].get("init_managers", {})
     variant = init_manager if init_manager in variants else None
     if variant is not None:
         merged.update(variants[variant])
     variables = {name: _variable(name, entry) for name, entry in merged.items() if _present(entry)}
-    return Profile(release, data["bitbake_version"], chosen, box, variables, variant)
+    return Profile(release, data["bitbake_version"], chosen, box, variables, variant,
+                   tuple(gaps))
 
 
 def _present(entry: Mapping[str, Any]) -> bool:

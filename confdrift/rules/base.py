@@ -45,6 +45,8 @@ class BuildView:
     full_chain: bool = False
     #: What the release was inferred from, when no one said and no layer.conf told.
     release_hint: str = ""
+    #: What the release profile could not stand for (an unmeasured DISTRO or MACHINE).
+    profile_gaps: tuple[str, ...] = ()
 
     def get(self, name: str) -> str | None:
         return self.config.get(name)

@@ -384,6 +384,35 @@ def release_inferred(ctx: Context) -> Iterator[Finding]:
                           _label_location(view))
 
 
+@rule("CD011", "release-profile-gap", W,
+      "The release profile has no measurement for this DISTRO or MACHINE")
+def release_profile_gap(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports a build checked without its layers whose `DISTRO` or `MACHINE` the built-in
+    release profile does not cover (it covers poky, poky-altcfg, poky-tiny and nodistro,
+    and the machines qemux86-64, qemuarm64 and qemux86).
+
+    ## Why it matters
+    A machine's tune and features, or a distro's own settings, decide many compared
+    values. For an unmeasured machine confdrift leaves those values unknown rather than
+    guess; for an unmeasured distro nodistro's defaults stand in. Drift in them can be
+    missed or reported wrongly.
+
+    ## How to fix
+    Point confdrift at a build directory whose `bblayers.conf` layers exist (or pass
+    `--layers`): the full chain knows every machine and distro.
+    """
+    for side, view in _views(ctx):
+        if view.full_chain:
+            continue
+        for gap in view.profile_gaps:
+            yield Finding("CD011", "release-profile-gap", W,
+                          f"{_whose(side, view)}: the {view.release} release profile does not "
+                          f"cover {gap}; load the build with its layers for exact values",
+                          _label_location(view))
+
+
 def _whose(side: str, view: BuildView) -> str:
     return view.label if side == "child" else f"in the parent ({view.label})"
 
