@@ -48,7 +48,10 @@ def view(named: str, settings: Any = None) -> BuildView:
             break
         except ParseError as err:
             where = (str(Path(err.filename or "").absolute()), err.line or 0)
-            if where in dropped or not any(where[0] == _abs(p.filename) for p in parsed):
+            # Only a missing require is taken out to check the rest; a cycle stops the load,
+            # wherever it closes (BitBake dies of recursion on it).
+            if where in dropped or err.reason == "include-cycle" or \
+                    not any(where[0] == _abs(p.filename) for p in parsed):
                 raise
             err.reason = err.reason or "missing-require"
             errors.append(err)

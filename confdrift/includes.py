@@ -83,7 +83,7 @@ def search_dirs(includer: str, bbpath: str | None) -> tuple[str, ...]:
 
 def cycle_error(chain: list[str], name: str, file: str, line: int) -> ParseError:
     shown = " -> ".join([*chain, name])
-    return ParseError(f"include cycle: {shown}", filename=file, line=line)
+    return ParseError(f"include cycle: {shown}", filename=file, line=line, reason="include-cycle")
 
 
 def depth_error(chain: list[str], file: str, line: int) -> LimitError:

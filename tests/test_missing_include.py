@@ -37,3 +37,16 @@ def test_show_verbose_lists_skipped_includes(tmp_path: Path) -> None:
     assert 'EXTRA = "1"' in loud.stdout
     assert "my-sitee.inc" not in quiet.stderr
     assert "local.conf:3: include my-sitee.inc: not found" in loud.stderr
+
+
+def test_an_include_cycle_stops_the_check_wherever_it_closes(tmp_path: Path) -> None:
+    conf = build(tmp_path) / "conf"
+    (conf / "local.conf").write_text('MACHINE = "qemux86-64"\ninclude local.conf\n')
+    direct = runner.invoke(app, ["check", str(conf.parent), "--release", "scarthgap"])
+    (conf / "local.conf").write_text('MACHINE = "qemux86-64"\nrequire a.inc\n')
+    (conf / "a.inc").write_text("require b.inc\n")
+    (conf / "b.inc").write_text("require a.inc\n")
+    indirect = runner.invoke(app, ["check", str(conf.parent), "--release", "scarthgap"])
+    for result in (direct, indirect):
+        assert result.exit_code == 2
+        assert "include cycle" in result.stderr
