@@ -220,11 +220,11 @@ def _codes(raw: object, where: _Where) -> tuple[str, ...]:
 def normalize_code(entry: str, where: _Where | None = None) -> str:
     """A code or code prefix (upper-cased), or a rule name turned into its code."""
     code = entry.strip().upper()
-    if _CODE.match(code):
-        return code
-    from confdrift.rules import lookup
+    from confdrift.rules import all_rules, lookup
 
-    rule = lookup(entry)
+    if _CODE.match(code) and any(r.code.startswith(code) for r in all_rules()):
+        return code  # a code, or a prefix of some (CD1 selects every signature rule)
+    rule = None if _CODE.match(code) else lookup(entry)
     if rule is None:
         message = f"unknown rule code or name {entry!r}"
         if where is None:

@@ -181,3 +181,11 @@ def test_path_matches(tmp_path: Path, path: str, pattern: str, expected: bool) -
 def test_rule_names_are_accepted_where_codes_are(tmp_path: Path) -> None:
     write(tmp_path / ".confdrift.toml", 'ignore = ["unused-suppression"]\n')
     assert load_settings(cwd=tmp_path).ignore == ("CD901",)
+
+
+@pytest.mark.parametrize("entry", ["CD999", "CD4", "no-such-rule"])
+def test_a_code_that_names_no_rule_is_an_error(entry: str) -> None:
+    from confdrift.config import normalize_code
+
+    with pytest.raises(UsageError, match="unknown rule code or name"):
+        normalize_code(entry)
