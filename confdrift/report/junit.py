@@ -38,7 +38,8 @@ def _testcase(f: Finding, context: ReportContext) -> ET.Element:
     where = relative_path(f.location.file, context.root) if f.location else "build"
     name = f"{f.code} {f.rule}" + (f" {f.variable}" if f.variable else "")
     case = ET.Element("testcase", classname=_xml(where), name=_xml(name))
-    text = _xml(details(f) + (f"\nat {where}:{f.location.line}" if f.location else ""))
+    line = f":{f.location.line}" if f.location and f.location.line else ""
+    text = _xml(details(f) + (f"\nat {where}{line}" if f.location else ""))
     if f.severity is Severity.INFO:
         ET.SubElement(case, "system-out").text = text
     else:

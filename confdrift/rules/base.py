@@ -71,8 +71,13 @@ class BuildView:
         return True if check is None else bool(check(name))
 
     def location(self, name: str) -> Location | None:
-        """The file and line of the statement that decided ``name``'s value."""
-        entry = _deciding_entry(self.config.history(name))
+        """The file and line of the statement that decided ``name``'s value: the user's own
+        line when one of theirs shaped it (the line they would edit), else the last one."""
+        history = self.config.history(name)
+        own = {parsed.filename for parsed in self.files}
+        mine = [h for h in history if not h.flag and h.changed_final and h.file in own
+                and h.line > 0]
+        entry = mine[-1] if mine else _deciding_entry(history)
         if entry is None or not entry.file or entry.file.startswith("release default") \
                 or entry.line <= 0:
             return None
