@@ -132,7 +132,9 @@ _Codes = Annotated[
 @app.command()
 def check(
     children: Annotated[
-        list[Path], typer.Argument(metavar="CHILD", help="The child build's .conf files.")
+        list[Path],
+        typer.Argument(metavar="CHILD...",
+                       help="The child builds: build directories, .conf files or kas files."),
     ],
     parent: Annotated[
         str | None,
