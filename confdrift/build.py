@@ -60,7 +60,19 @@ def view(named: str, settings: Any = None) -> BuildView:
         raise errors[-1]
     local = str(inp.local_conf) if inp.local_conf is not None else None
     return BuildView(named, config, parsed, tuple(errors), how.release, local,
-                     _layers(how.layers), how.full_chain, how.inferred_from, how.profile_gaps)
+                     _layers(how.layers), how.full_chain, how.inferred_from, how.profile_gaps,
+                     _kas_map(inp))
+
+
+def _kas_map(inp: inputs.BuildInput) -> Any:
+    if inp.kas is None or inp.topdir is None:
+        return None
+    from confdrift.relocate import kas_map
+
+    conf = inp.topdir / "conf"
+    generated = {str(conf / name): text for name, text in inp.generated.items()
+                 if name in (inputs.LOCAL_CONF, inputs.BBLAYERS_CONF)}
+    return kas_map(generated, inp.kas.files, inp.kas.path)
 
 
 def _abs(path: str) -> str:

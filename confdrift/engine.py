@@ -31,6 +31,10 @@ def check_one(child: BuildView, parent: BuildView | None, settings: Any) -> list
     """The findings for one resolved child (after selection, severities and suppressions)."""
     ctx = Context(child, parent, settings, _knowledge())
     raw = list(_run(ctx, all_rules()))
+    if child.kas_map is not None or (parent is not None and parent.kas_map is not None):
+        from confdrift.relocate import relocate
+
+        raw = relocate(relocate(raw, child.kas_map), parent.kas_map if parent else None)
     return _settle(raw, child, settings)
 
 

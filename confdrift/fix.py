@@ -154,11 +154,10 @@ def _local_conf(child: str) -> Path | None:
     """The file --fix edits for what the user named: the file, or a build's local.conf."""
     from confdrift.inputs import classify
 
-    named = Path(child)
-    if named.is_file() and named.suffix not in (".yml", ".yaml", ".json"):
-        return named
     build = classify(child)
-    return build.local_conf if build.kind == "builddir" else None
+    if build.kind == "builddir":  # a build directory, or a file of its conf/
+        return build.local_conf
+    return Path(child) if build.kind == "file" else None  # never a kas project's YAML
 
 
 def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:

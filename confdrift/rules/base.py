@@ -47,6 +47,9 @@ class BuildView:
     release_hint: str = ""
     #: What the release profile could not stand for (an unmeasured DISTRO or MACHINE).
     profile_gaps: tuple[str, ...] = ()
+    #: kas projects: where the generated files' lines are written in the YAML
+    #: (``confdrift.relocate.KasMap``).
+    kas_map: Any = None
 
     def get(self, name: str) -> str | None:
         return self.config.get(name)
