@@ -59,6 +59,8 @@ class VariableView:
     value: str | None
     evaluated: bool
     history: tuple[Assignment, ...]
+    #: Why the value was not evaluated (the first reason), for the text views.
+    reason: str = ""
 
 
 def collect(resolved: Resolved, names: Sequence[str]) -> list[VariableView]:
@@ -78,7 +80,9 @@ def _view(resolved: Resolved, spec: str) -> VariableView:
     )
     value = resolved.get(name) if flag is None else resolved.get_flag(name, flag, expand=True)
     evaluated = resolved.is_evaluated(name)
-    return VariableView(spec if flag is not None else name, value, evaluated, history)
+    reasons = getattr(resolved, "unevaluated", None)
+    reason = "" if evaluated or reasons is None else next(iter(reasons(name)), "")
+    return VariableView(spec if flag is not None else name, value, evaluated, history, reason)
 
 
 def show_json(files: Sequence[str], views: Sequence[VariableView]) -> str:
@@ -110,7 +114,8 @@ def show_text(views: Sequence[VariableView], *, with_history: bool) -> str:
 def _assignment_line(v: VariableView) -> str:
     if v.value is None:
         return f"# {v.name} is not set"
-    note = "" if v.evaluated else "  # not evaluated: contains Python confdrift cannot run"
+    why = v.reason or "contains Python confdrift cannot run"
+    note = "" if v.evaluated else f"  # not evaluated: {why}"
     return f'{v.name} = "{v.value}"' + note
 
 
