@@ -23,7 +23,8 @@ from confdrift.nodes import Comment
 from confdrift.rules.meta import UNUSED_SUPPRESSION
 
 _DIRECTIVE = re.compile(
-    r"^#\s*confdrift:\s*(?P<kind>ignore|file-ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE
+    r"^#\s*confdrift:\s*(?P<kind>ignore|file-ignore)\b"
+    r"(?:\[(?P<codes>[^\]]*)\]|(?P<unclosed>\[.*))?", re.IGNORECASE
 )
 
 
@@ -49,6 +50,10 @@ def parse_directives(filename: str, comments: Sequence[Comment]) -> tuple[Suppre
         if match is None:
             continue
         entries = tuple(e.strip() for e in (match["codes"] or "").split(",") if e.strip())
+        if match["unclosed"]:
+            # "ignore[CD101" is no "ignore everything": it suppresses nothing, so CD901
+            # reports it rather than letting it hide every finding below.
+            entries = (match["unclosed"].strip(),)
         whole_file = match["kind"].lower() == "file-ignore"
         target = 0 if whole_file else _line_below(comment, starts)
         found.append(Suppression(filename, comment.line, target, entries))

@@ -128,3 +128,9 @@ def test_a_file_with_a_syntax_error_still_has_its_suppressions(tmp_path: Path) -
         'A = "1" # trailing comments are an error\n# confdrift: ignore[CD101]\nB = "2"\n'
     )
     assert load_suppressions([str(conf)]) == (Suppression(str(conf), 2, 3, ("CD101",)),)
+
+
+def test_an_unclosed_bracket_suppresses_nothing_and_is_reported() -> None:
+    comments = (Comment(1, 1, "# confdrift: ignore[CD103"),)
+    (found,) = parse_directives("local.conf", comments)
+    assert found.entries == ("[CD103",)  # no rule has that code: nothing is hidden
