@@ -277,7 +277,9 @@ class Evaluator:
             if required:
                 raise ParseError(f"Could not include required file {name}", parent, line)
             searched = includes.search_dirs(parent, bbpath)
-            self.missing.append(includes.MissingInclude(parent, line, name, searched))
+            # A directory or FIFO of that name is skipped too (never opened: it could block).
+            reason = "not a regular file" if os.path.exists(name) else "not found"
+            self.missing.append(includes.MissingInclude(parent, line, name, searched, reason))
             return
         if path in self._chain:
             raise includes.cycle_error(self._chain, path, parent, line)

@@ -444,7 +444,8 @@ def include_not_found(ctx: Context) -> Iterator[Finding]:
         for missing in missing_includes:
             if missing.file not in own:
                 continue
-            where = "" if view.full_chain else " (the layers are not on disk here)"
+            where = "" if view.full_chain or missing.reason != "not found" else \
+                " (the layers are not on disk here)"
             prefix = "" if side == "child" else "in the parent: "
             yield Finding("CD010", "include-not-found", INFO,
                           f"{prefix}include {missing.name}: {missing.reason}{where}; BitBake "
