@@ -300,7 +300,9 @@ def sstate_unreachable(ctx: Context) -> Iterator[Finding]:
         same_dir = ctx.parent and child.get("SSTATE_DIR") == ctx.parent.get("SSTATE_DIR")
         if urls or same_dir or ctx.parent is None:
             return
-        message = "the child neither shares the parent's SSTATE_DIR nor has an SSTATE_MIRRORS entry"
+        message = (f"the child's SSTATE_DIR ({child.get('SSTATE_DIR') or 'unset'}) is not the "
+                   f"parent's ({ctx.parent.get('SSTATE_DIR') or 'unset'}) and it has no "
+                   "SSTATE_MIRRORS entry")
         target = "http://PARENT-HOST/sstate-cache"
     yield make("CD308", "sstate-unreachable", E, message, ctx=ctx, variable="SSTATE_MIRRORS",
                with_parent=True, scope="wiring",
