@@ -96,7 +96,67 @@ DRIFT_VARS = [
     "BB_HASHSERVE_DB_DIR",
     "SSTATE_EXCLUDEDEPS_SYSROOT",
     "LICENSE_FLAGS_ACCEPTED",
+    # What users commonly set and the knowledge base judges: without them in the profile, a
+    # child that writes a release default would be compared against "unset".
+    "DISTRO_FEATURES_OPTED_OUT",
+    "DISTRO_FEATURES_FILTER_NATIVE",
+    "DISTRO_FEATURES_NATIVE",
+    "TARGET_OS",
+    "LIBCEXTENSION",
+    "DEBUG_BUILD",
+    "SELECTED_OPTIMIZATION",
+    "FULL_OPTIMIZATION",
+    "DEBUG_OPTIMIZATION",
+    "DEBUG_LEVELFLAG",
+    "SECURITY_CFLAGS",
+    "SECURITY_LDFLAGS",
+    "SOURCE_DATE_EPOCH_FALLBACK",
+    "PREFERRED_TOOLCHAIN_TARGET",
+    "PREFERRED_TOOLCHAIN_NATIVE",
+    "PREFERRED_TOOLCHAIN_SDK",
+    "MULTILIBS",
+    "TUNE_CCARGS",
+    "PRSERV_HOST",
+    "ERROR_QA",
+    "WARN_QA",
+    "PREFERRED_PROVIDER_virtual/libc",
+    "PREFERRED_VERSION_linux-yocto",
+    "INCOMPATIBLE_LICENSE",
+    "INCOMPATIBLE_LICENSE_EXCEPTIONS",
+    "ENABLE_BINARY_LOCALE_GENERATION",
+    "GLIBC_GENERATE_LOCALES",
+    "CORE_IMAGE_EXTRA_INSTALL",
+    "IMAGE_CLASSES",
+    "IMAGE_LINGUAS",
+    "IMAGE_ROOTFS_EXTRA_SPACE",
+    "NO_RECOMMENDATIONS",
+    "BAD_RECOMMENDATIONS",
+    "PACKAGE_EXCLUDE",
+    "PACKAGE_ARCHS",
+    "SDKMACHINE",
+    "SDKIMAGE_FEATURES",
+    "SDK_VERSION",
+    "SDK_NAME",
+    "DISTRO_EXTRA_RDEPENDS",
+    "DISTRO_EXTRA_RRECOMMENDS",
+    "BUILD_REPRODUCIBLE_BINARIES",
+    "PATCHRESOLVE",
+    "HASHEQUIV_EXTRA_SIGDATA",
+    "PREMIRRORS",
+    "MIRRORS",
+    "SOURCE_MIRROR_URL",
+    "BB_GENERATE_MIRROR_TARBALLS",
+    "BB_NO_NETWORK",
+    "BB_FETCH_PREMIRRORONLY",
+    "SSTATE_MIRROR_ALLOW_NETWORK",
+    "BB_ALLOWED_NETWORKS",
 ]
+#: Build-directory variables a default may refer to: kept as references, never expanded
+#: to the scratch directory the profile was measured in.
+BUILD_REFS = ("TOPDIR",)
+#: Directories bitbake.conf defaults with ``?=`` after local.conf, relative to TOPDIR: read
+#: from bitbake.conf's text (the probes would see the scratch build directory instead).
+BUILD_DIRS = ("DL_DIR", "SSTATE_DIR")
 
 Values = dict[str, "str | ob.Unresolved"]
 Statement = list[str]  # [phase, op, value, source]
@@ -381,7 +441,7 @@ def profile_for(runner: Runner, combo: Combo, names: list[str]) -> dict[str, Any
     silent = runner.run(combo)
     runtime = sorted(n for n in silent.values if n.startswith("VIRTUAL-RUNTIME_"))
     names = [*names, *runtime]
-    keep = {*names, "MACHINE", "DISTRO"}
+    keep = {*names, "MACHINE", "DISTRO", *BUILD_REFS}
     special = {*ALONE, *SELECTORS, *FIXED, "MACHINE", "DISTRO"}
     plain = [n for n in names if n not in special]
     entries: dict[str, Any] = {}
@@ -402,13 +462,34 @@ def profile_for(runner: Runner, combo: Combo, names: list[str]) -> dict[str, Any
         entries[name] = describe(runner, combo, silent, p, t, name, mark, keep)
     entries.update(_axis_entries(combo, tracked))
     entries.update(_fixed_entries(combo, tracked))
+    entries.update(_build_dir_entries(combo.release))
     entries = {k: v for k, v in entries.items() if v.get("value") is not None or "unresolved" in v}
     return _unlink_missing(entries)
 
 
+def _build_dir_entries(release: str) -> dict[str, Any]:
+    """``DL_DIR ?= "${TOPDIR}/downloads"``-style defaults, read after local.conf."""
+    conf = ob.release_layers(release, False)[0] / "conf" / "bitbake.conf"
+    lines = conf.read_text().splitlines()
+    local = next(i for i, line in enumerate(lines, 1) if line == "include conf/local.conf")
+    out: dict[str, Any] = {}
+    for number, line in enumerate(lines, 1):
+        match = re.fullmatch(r'(\w+) \?= "(\$\{TOPDIR\}/[^"$]*)"', line)
+        if match and match.group(1) in BUILD_DIRS and number > local:
+            source = f"meta/conf/bitbake.conf:{number}"
+            text = match.group(2)
+            out[match.group(1)] = {"value": text, "source": source,
+                                   "statements": [["after", "?=", text, source]]}
+    missing = set(BUILD_DIRS) - set(out)
+    if missing:
+        raise SystemExit(f"{release}: bitbake.conf has no after-local.conf default for {missing}")
+    return out
+
+
 def _unlink_missing(entries: dict[str, Any]) -> dict[str, Any]:
     """Drop linked texts that refer to a variable this profile does not set."""
-    have = {n for n, e in entries.items() if e.get("statements")} | {"MACHINE", "DISTRO"}
+    have = {n for n, e in entries.items() if e.get("statements")} | {"MACHINE", "DISTRO",
+                                                                      *BUILD_REFS}
     for entry in entries.values():
         for stmt in entry.get("statements", []):
             if len(stmt) == 5 and not set(_REF.findall(stmt[4])) <= have:
@@ -483,7 +564,7 @@ def generate(release: str, scratch: Path) -> dict[str, Any]:
         "release": release,
         "bitbake_version": ob.BITBAKE_VERSION[release],
         "sources": _revisions(release),
-        "variables": list(DRIFT_VARS),
+        "variables": [*DRIFT_VARS, *BUILD_DIRS],
         "distros": distros,
     }
 
@@ -515,12 +596,30 @@ def _revisions(release: str) -> dict[str, str]:
     return {p.stem: p.read_text().strip() for p in sorted(root.glob("*.REV"))}
 
 
+def without_scratch(profile: dict[str, Any], scratch: str) -> dict[str, Any]:
+    """Unresolved values that mention the scratch build directory (kirkstone's
+    DEBUG_PREFIX_MAP inside the optimisation flags) say ${TOPDIR} instead; per-machine and
+    per-init-manager tables then keep only what really differs from the distro's base."""
+    pattern = re.compile(re.escape(scratch) + r"/b[0-9]+")
+    text = pattern.sub("${TOPDIR}", json.dumps(profile))
+    clean: dict[str, Any] = json.loads(text)
+    for distro in clean["distros"].values():
+        base = distro["machines"][""]
+        for machine, table in distro["machines"].items():
+            if machine:
+                distro["machines"][machine] = {k: v for k, v in table.items()
+                                               if base.get(k) != v}
+        for name, table in distro.get("init_managers", {}).items():
+            distro["init_managers"][name] = {k: v for k, v in table.items() if base.get(k) != v}
+    return clean
+
+
 def main(argv: list[str]) -> int:
     releases = argv or list(ob.RELEASES)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         for release in releases:
-            profile = generate(release, Path(scratch))
+            profile = without_scratch(generate(release, Path(scratch)), scratch)
             text = json.dumps(profile, indent=1, sort_keys=True) + "\n"
             (OUT_DIR / f"{release}.json").write_text(text)
     return 0
