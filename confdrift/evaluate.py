@@ -16,7 +16,12 @@ from confdrift.errors import ConfdriftError, ParseError
 from confdrift.fragments import add_fragments
 from confdrift.history import Recorder, Step
 from confdrift.nodes import Kind, ParsedFile, Statement
-from confdrift.overrides import KEYWORDS, split_operation, uses_old_syntax
+from confdrift.overrides import (
+    KEYWORDS,
+    new_override_syntax,
+    split_operation,
+    uses_old_syntax,
+)
 from confdrift.varstore import CONTENT, DEFAULT, FLAG_DEFAULT, VarStore
 
 #: Renames BitBake itself knows (its own variables); metadata adds more via
@@ -325,9 +330,7 @@ def _old_syntax_message(key: str, file: str, line: int) -> str:
         f"Variable {key} file: {file} line: {line} contains an operation using the old override"
         " syntax. Please convert this layer/metadata before attempting to use with a newer bitbake."
     )
-    fixed = key
-    for old in ("_append", "_prepend", "_remove"):
-        fixed = fixed.replace(old, ":" + old[1:])
+    fixed = new_override_syntax(key)
     return message if fixed == key else f"{message} (new syntax: {fixed})"
 
 

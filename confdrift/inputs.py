@@ -104,12 +104,7 @@ def same_builds(named: Sequence[str]) -> list[str]:
     kept: list[str] = []
     for arg in named:
         path = Path(arg).expanduser().absolute()
-        conf = path.parent
-        in_build = (path.name in BUILD_CONF_FILES and conf.name == "conf"
-                    and (conf / LOCAL_CONF).is_file())
-        key = str(conf.parent) if in_build else str(path)
-        if (path / "conf" / LOCAL_CONF).is_file():
-            key = str(path)  # the build directory itself
+        key = str(_build_of(path) or path)  # a build directory is its own key
         if key not in seen:
             seen.add(key)
             kept.append(arg)
@@ -121,11 +116,20 @@ BUILD_CONF_FILES = frozenset({"local.conf", "bblayers.conf", "site.conf", "auto.
                               "toolcfg.conf"})
 
 
+def _build_of(path: Path) -> Path | None:
+    """The build directory whose ``conf/`` file ``path`` is (``build/conf/bblayers.conf``),
+    if it is one: a conf/ that holds a local.conf."""
+    conf = path.parent
+    if path.name in BUILD_CONF_FILES and conf.name == "conf" and (conf / LOCAL_CONF).is_file():
+        return conf.parent
+    return None
+
+
 def _from_conf_file(path: Path) -> BuildInput:
-    if (path.name in BUILD_CONF_FILES and path.parent.name == "conf"
-            and (path.parent / LOCAL_CONF).is_file()):
+    build = _build_of(path)
+    if build is not None:
         # build/conf/local.conf (or its bblayers.conf): the whole build, layers included.
-        return replace(_build_dir(path.parent.parent, path.parent.parent), path=path)
+        return replace(_build_dir(build, build), path=path)
     # build/conf/local.conf sits two levels below TOPDIR; elsewhere the file's directory
     # stands in for it, like BitBake's current-directory default.
     topdir = path.parent.parent if path.parent.name == "conf" else path.parent

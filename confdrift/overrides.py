@@ -44,6 +44,28 @@ def uses_old_syntax(name: str) -> bool:
     return any(word in name for word in _OLD_SYNTAX)
 
 
+#: An old-syntax operation and the overrides after it (``_append``, ``_remove_pn-foo``), as
+#: BitBake's old reader matched them: the overrides after the operation hold no capitals.
+_OLD_OPERATION = re.compile(r"_(append|prepend|remove)((?:_[^A-Z_:]+)*)$")
+
+
+def new_override_syntax(name: str) -> str:
+    """``IMAGE_INSTALL_append_pn-foo`` -> ``IMAGE_INSTALL:append:pn-foo``.
+
+    Only what follows the operation is certainly an override (old-syntax overrides held no
+    ``_``); an override written before it (``VAR_qemuarm_append``) cannot be told apart from
+    the variable's own name, and stays as written.
+    """
+    head, colon, rest = name.partition(":")
+    found = _OLD_OPERATION.search(head)
+    if found is not None:
+        head = head[: found.start()] + ":" + found.group(1) + found.group(2).replace("_", ":")
+    else:
+        for old in _OLD_SYNTAX:
+            head = head.replace(old, ":" + old[1:])
+    return head + colon + rest
+
+
 def override_parents(name: str) -> Iterator[tuple[str, str]]:
     """Every ``(parent, override)`` pair ``name`` registers as a variant of.
 

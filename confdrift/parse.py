@@ -56,6 +56,19 @@ def parse_text(
     then every rejected line is recorded in ``ParsedFile.errors`` and skipped.
     """
     _check_size(text, filename)
+    return _parse_text(text, filename, reader=reader, base_config=base_config,
+                       version=version, recover=recover)
+
+
+def _parse_text(
+    text: str,
+    filename: str,
+    *,
+    reader: str | None,
+    base_config: bool | None,
+    version: str | None,
+    recover: bool,
+) -> ParsedFile:
     rules = dialect(version)
     ctx = Context(
         filename,
@@ -93,9 +106,10 @@ def parse_file(
                         version=version, recover=recover)
 
 
-#: A line that can start a statement: not blank, not a comment.
-_STATEMENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
-_STATEMENT_LINE_BYTES = re.compile(rb"^[ \t]*[^\s#]", re.MULTILINE)
+#: A line that can start a statement: not blank, not a comment (as text and as bytes).
+_STATEMENT_LINE = r"^[ \t]*[^\s#]"
+_STATEMENT_TEXT = re.compile(_STATEMENT_LINE, re.MULTILINE)
+_STATEMENT_BYTES = re.compile(_STATEMENT_LINE.encode(), re.MULTILINE)
 
 
 def _check_size(text: str | bytes, filename: str) -> None:
@@ -105,9 +119,9 @@ def _check_size(text: str | bytes, filename: str) -> None:
 
     limit = limits.active().max_statements
     if isinstance(text, bytes):
-        over = text.count(b"\n") > limit and len(_STATEMENT_LINE_BYTES.findall(text)) > limit
+        over = text.count(b"\n") > limit and len(_STATEMENT_BYTES.findall(text)) > limit
     else:
-        over = text.count("\n") > limit and len(_STATEMENT_LINE.findall(text)) > limit
+        over = text.count("\n") > limit and len(_STATEMENT_TEXT.findall(text)) > limit
     if over:
         raise limits.exceeded(f"the file has over {limit} statements", "max_statements",
                               filename=filename, line=1)
@@ -132,8 +146,9 @@ def parse_source(
     hit = cache.load(data, options, name)
     if hit is not None:
         return hit
-    parsed = parse_text(cache.decode(data, name), name, reader=reader,
-                        base_config=base_config, version=version, recover=recover)
+    # _parse_text: the size was checked on the bytes already.
+    parsed = _parse_text(cache.decode(data, name), name, reader=reader,
+                         base_config=base_config, version=version, recover=recover)
     cache.store(data, options, parsed)
     return parsed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -51,6 +52,11 @@ class BuildView:
     #: (``confdrift.relocate.KasMap``).
     kas_map: Any = None
 
+    @functools.cached_property
+    def own_files(self) -> frozenset[str]:
+        """The names of the user's own files (those in :attr:`files`)."""
+        return frozenset(parsed.filename for parsed in self.files)
+
     def get(self, name: str) -> str | None:
         return self.config.get(name)
 
@@ -77,9 +83,8 @@ class BuildView:
         """The file and line of the statement that decided ``name``'s value: the user's own
         line when one of theirs shaped it (the line they would edit), else the last one."""
         history = self.config.history(name)
-        own = {parsed.filename for parsed in self.files}
-        mine = [h for h in history if not h.flag and h.changed_final and h.file in own
-                and h.line > 0]
+        mine = [h for h in history if not h.flag and h.changed_final
+                and h.file in self.own_files and h.line > 0]
         entry = mine[-1] if mine else _deciding_entry(history)
         if entry is None or not entry.file or entry.file.startswith("release default") \
                 or entry.line <= 0:

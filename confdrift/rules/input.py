@@ -6,7 +6,6 @@ line, so that one typo is reported with everything else instead of hiding it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from confdrift.errors import ParseError
@@ -14,6 +13,7 @@ from confdrift.findings import Finding, Location, Severity
 from confdrift.history import HistoryEntry
 from confdrift.includes import MissingInclude
 from confdrift.nodes import Kind, ParsedFile, Statement
+from confdrift.overrides import new_override_syntax
 from confdrift.rules import rule
 from confdrift.rules.base import BuildView, Context
 
@@ -33,50 +33,35 @@ def _views(ctx: Context) -> Iterator[tuple[str, BuildView]]:
         yield "parent", ctx.parent
 
 
+def _prefix(side: str) -> str:
+    """What starts a message about the parent's files (nothing for the child's)."""
+    return "" if side == "child" else "in the parent: "
+
+
 def _from_error(code: str, name: str, side: str, error: ParseError, view: BuildView) -> Finding:
     where = Location(error.filename or "", error.line or 0, error.column or 0)
-    prefix = "" if side == "child" else "in the parent: "
-    kept = _recovered_at(view, error)
+    prefix = _prefix(side)
+    kept = _statement_at(view, error, recovered=True)
     variable = kept.name if kept is not None else None
     fix = f'{kept.name} {kept.op} "{kept.value}"' if kept is not None else None
     if error.reason == "old-override-syntax":
-        old = _statement_at(view, error)
+        old = _statement_at(view, error, recovered=False)
         if old is not None:
-            fix = _rewritten(old, _new_override_syntax(old.name or ""))
+            fix = _rewritten(old, new_override_syntax(old.name or ""))
     return Finding(code, name, E, prefix + error.message, where, variable, fix=fix)
 
 
-def _statement_at(view: BuildView, error: ParseError) -> Statement | None:
-    """The assignment an error about a whole statement is reported at (its last line)."""
+def _statement_at(view: BuildView, error: ParseError, *, recovered: bool) -> Statement | None:
+    """The assignment on the error's line: the one confdrift kept from the rejected line (a
+    value before a comment) when ``recovered``, else the one the error is about."""
     for parsed in view.files:
         if parsed.filename != error.filename:
             continue
         for s in parsed.statements:
-            if s.kind is Kind.ASSIGN and s.span.line <= (error.line or 0) <= s.span.end_line:
+            wanted = s.recovered if recovered else s.kind is Kind.ASSIGN
+            if wanted and s.span.line <= (error.line or 0) <= s.span.end_line:
                 return s
     return None
-
-
-#: An old-syntax operation and the overrides after it (``_append``, ``_remove_pn-foo``), as
-#: BitBake's old reader matched them: the overrides after the operation hold no capitals.
-_OLD_OPERATION = re.compile(r"_(append|prepend|remove)((?:_[^A-Z_:]+)*)$")
-
-
-def _new_override_syntax(name: str) -> str:
-    """``IMAGE_INSTALL_append_pn-foo`` -> ``IMAGE_INSTALL:append:pn-foo``.
-
-    Only what follows the operation is certainly an override (old-syntax overrides held no
-    ``_``); an override written before it (``VAR_qemuarm_append``) cannot be told apart from
-    the variable's own name, and stays as written.
-    """
-    head, colon, rest = name.partition(":")
-    found = _OLD_OPERATION.search(head)
-    if found is not None:
-        head = head[: found.start()] + ":" + found.group(1) + found.group(2).replace("_", ":")
-    else:
-        for old in ("_append", "_prepend", "_remove"):
-            head = head.replace(old, ":" + old[1:])
-    return head + colon + rest
 
 
 def _rewritten(s: Statement, name: str) -> str:
@@ -86,17 +71,6 @@ def _rewritten(s: Statement, name: str) -> str:
     export = "export " if s.exported else ""
     flag = f"[{s.flag}]" if s.flag else ""
     return f"{export}{name}{flag} {s.op} {quote}{value}{quote}"
-
-
-def _recovered_at(view: BuildView, error: ParseError) -> Statement | None:
-    """The assignment confdrift kept from the rejected line (a value before a comment)."""
-    for parsed in view.files:
-        if parsed.filename != error.filename:
-            continue
-        for s in parsed.statements:
-            if s.recovered and s.span.line <= (error.line or 0) <= s.span.end_line:
-                return s
-    return None
 
 
 def _errors(ctx: Context, wanted: str | None) -> Iterator[Finding]:
@@ -184,7 +158,7 @@ def renamed_variable(ctx: Context) -> Iterator[Finding]:
                 continue
             renamed = " " not in new
             text = f"is renamed to {new}" if renamed else new
-            prefix = "" if side == "child" else "in the parent: "
+            prefix = _prefix(side)
             old, colon, rest = (s.name or "").partition(":")
             # A removal message names no replacement: there is no line to write instead.
             fix = _rewritten(s, new + colon + rest) if renamed else None
@@ -228,11 +202,11 @@ def default_lost(ctx: Context) -> Iterator[Finding]:
     `DISTRO_FEATURES:append = " systemd"`.
     """
     view = ctx.child
-    own = {parsed.filename for parsed in view.files}
     for parsed, s in _user_assignments(view):
         if s.op not in _ADDING or s.flag or ":" in (s.name or ""):
             continue
-        lost = _defaults_lost_to(s, parsed.filename, view.config.history(s.name or ""), own)
+        lost = _defaults_lost_to(s, parsed.filename, view.config.history(s.name or ""),
+                                 view.own_files)
         if lost:
             first = lost[0]
             yield Finding("CD006", "default-lost-by-append-operator", W,
@@ -243,7 +217,7 @@ def default_lost(ctx: Context) -> Iterator[Finding]:
 
 
 def _defaults_lost_to(s: Statement, filename: str, history: Sequence[HistoryEntry],
-                      own: set[str]) -> list[HistoryEntry]:
+                      own: frozenset[str]) -> list[HistoryEntry]:
     """The defaults that no longer apply because ``s`` (a ``+=``…) created a strong value.
 
     Only a ``?=`` read after ``s`` (or a ``??=`` anywhere: ``+=`` does not build on a weak
@@ -313,7 +287,7 @@ def assignment_overridden(ctx: Context) -> Iterator[Finding]:
     override, or the distro configuration).
     """
     view = ctx.child
-    own = {parsed.filename for parsed in view.files}
+    own = view.own_files
     for name in sorted({s.name for _, s in _user_assignments(view)
                         if s.name and ":" not in s.name and s.flag is None}):
         history = [h for h in view.config.history(name) if not h.flag and h.variable == name]
@@ -438,15 +412,14 @@ def include_not_found(ctx: Context) -> Iterator[Finding]:
     found: point confdrift at the layers to check such an include.
     """
     for side, view in _views(ctx):
-        own = {parsed.filename for parsed in view.files}
         # Only a loaded configuration has them (tests hand rules plain stand-ins).
         missing_includes: Sequence[MissingInclude] = getattr(view.config, "missing_includes", ())
         for missing in missing_includes:
-            if missing.file not in own:
+            if missing.file not in view.own_files:
                 continue
             where = "" if view.full_chain or missing.reason != "not found" else \
                 " (the layers are not on disk here)"
-            prefix = "" if side == "child" else "in the parent: "
+            prefix = _prefix(side)
             yield Finding("CD010", "include-not-found", INFO,
                           f"{prefix}include {missing.name}: {missing.reason}{where}; BitBake "
                           "skips a missing include silently",
