@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import oracle_baseconfig as ob  # noqa: E402
 
-from confdrift.context import forget_parsed_files, load_build  # noqa: E402
+from confdrift.build.chain import forget_parsed_files, load_build  # noqa: E402
 
 ROUNDS = 5
 LOCAL_CONF = 'MACHINE = "qemux86-64"\nDISTRO = "poky"\nPACKAGE_CLASSES = "package_ipk"\n'

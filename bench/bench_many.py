@@ -28,7 +28,7 @@ COUNTS = (1, 10, 100, 500)
 
 def usable_children() -> list[str]:
     """Corpus local.conf files that resolve alone (some require files only their tree has)."""
-    from confdrift import build
+    from confdrift.build import resolve as build
     from confdrift.errors import ConfdriftError
 
     found = []
@@ -53,7 +53,7 @@ def make_children(sources: list[str], count: int, root: Path) -> list[str]:
 
 def run_one(count: int, jobs: int) -> dict[str, float]:
     """Measure one N in this process (called in a fresh subprocess)."""
-    from confdrift import parallel
+    from confdrift.check import parallel
 
     sources = usable_children()
     with tempfile.TemporaryDirectory() as tmp:

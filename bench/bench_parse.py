@@ -7,7 +7,7 @@ Prints the time to read every .conf/.inc/.sample file with
     datastore per .conf file; .sample templates copied to .conf first, outside the timing),
   * confdrift cold (parse_file, cache disabled),
   * confdrift cached (parse_file, warm cache in a temporary directory),
-and the ratios to BitBake, plus the cost of ``import confdrift.parse`` in a fresh
+and the ratios to BitBake, plus the cost of ``import confdrift.syntax.parse`` in a fresh
 interpreter. Targets: cold <= 2x BitBake, cached <= 0.2x, import < 100 ms.
 """
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 import oracle  # noqa: E402  (tests/oracle.py: BitBake's readers, not evaluated)
 
 from confdrift.errors import ParseError  # noqa: E402
-from confdrift.parse import base_config_for, parse_file  # noqa: E402
+from confdrift.syntax.parse import base_config_for, parse_file  # noqa: E402
 
 SUFFIXES = (".conf", ".inc", ".sample")
 ROUNDS = 7
@@ -87,7 +87,7 @@ def with_cache(folder: str, files: list[Path], *, enabled: bool) -> None:
 
 
 def import_time() -> float:
-    code = ("import time; t = time.perf_counter(); import confdrift.parse; "
+    code = ("import time; t = time.perf_counter(); import confdrift.syntax.parse; "
             "print(time.perf_counter() - t)")
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout) for _ in range(5)]
@@ -115,7 +115,7 @@ def main() -> None:
     print(f"confdrift cold : {cold * 1000:8.1f} ms   ratio {cold / bitbake:.2f}x  (target <= 2x)")
     print(f"confdrift cache: {cached * 1000:8.1f} ms   ratio {cached / bitbake:.2f}x"
           "  (target <= 0.2x)")
-    print(f"import confdrift.parse: {import_time() * 1000:.1f} ms  (target < 100 ms)")
+    print(f"import confdrift.syntax.parse: {import_time() * 1000:.1f} ms  (target < 100 ms)")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ def _bbpath(path: Path) -> list[str]:
 
 
 def _confdrift(files: list[Path], cold: bool = False) -> float:
-    from confdrift import datastore
-    from confdrift.datastore import load
+    from confdrift.datastore import resolved as datastore
+    from confdrift.datastore.resolved import load
     from confdrift.errors import ConfdriftError
 
     start = time.perf_counter()

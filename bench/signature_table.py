@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import test_signature_impact as measured
 
-from confdrift import engine
+from confdrift.check import engine
 from confdrift.findings import Severity
 
 

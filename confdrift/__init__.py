@@ -24,13 +24,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from confdrift.datastore import load
-    from confdrift.parse import parse_file, parse_text
+    from confdrift.api import load
+    from confdrift.syntax.parse import parse_file, parse_text
 
 _LAZY = {
-    "parse_file": "confdrift.parse",
-    "parse_text": "confdrift.parse",
-    "load": "confdrift.datastore",
+    "parse_file": "confdrift.syntax.parse",
+    "parse_text": "confdrift.syntax.parse",
+    "load": "confdrift.api",
 }
 
 

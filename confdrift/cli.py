@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from confdrift import __version__
+from confdrift.check.exitcodes import ExitCode
 from confdrift.errors import ConfdriftError, UsageError
-from confdrift.exitcodes import ExitCode
 from confdrift.findings import Finding, Severity
 from confdrift.report import OutputFormat
 
 if TYPE_CHECKING:
-    from confdrift.config import Limits, Settings
+    from confdrift.check.settings import Settings
+    from confdrift.limits import Limits
 
 app = typer.Typer(
     name="confdrift",
@@ -199,7 +200,7 @@ def check(
         "fail_on": fail_on,
         "probe": probe or None,
     }
-    from confdrift.inputs import same_builds
+    from confdrift.build.inputs import same_builds
 
     # pre-commit passes conf/local.conf and conf/bblayers.conf of one build: check it once.
     names = tuple(same_builds([str(c) for c in children]))
@@ -210,14 +211,14 @@ def check(
 def _code_list(values: Sequence[str] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
-    from confdrift.config import normalize_code
+    from confdrift.check.settings import normalize_code
 
     return tuple(normalize_code(v) for item in values for v in item.split(",") if v.strip())
 
 
 def _check(args: _CheckArgs) -> int:
-    from confdrift.config import apply_settings, load_settings
-    from confdrift.exitcodes import for_findings
+    from confdrift.check.exitcodes import for_findings
+    from confdrift.check.settings import apply_settings, load_settings
 
     cli = {**args.cli, "select": _code_list(args.select), "ignore": _code_list(args.ignore)}
     settings = load_settings(cli, config=args.config)
@@ -236,7 +237,7 @@ def _check(args: _CheckArgs) -> int:
 
 
 def _engine_check(children: Sequence[str], settings: Settings, jobs: int = 1) -> list[Finding]:
-    from confdrift import parallel
+    from confdrift.check import parallel
 
     if len(children) <= _PROGRESS_THRESHOLD or not sys.stderr.isatty():
         return parallel.check(list(children), settings.parent, settings, jobs)
@@ -290,7 +291,7 @@ def _width() -> int:
 
 
 def _fix(children: Sequence[str], findings: Sequence[Finding]) -> list[Finding]:
-    from confdrift.fix import fix_files
+    from confdrift.check.fix import fix_files
 
     remaining, written = fix_files(children, findings)
     for path, count, backup in written:
@@ -299,7 +300,7 @@ def _fix(children: Sequence[str], findings: Sequence[Finding]) -> list[Finding]:
 
 
 def _fix_diff(children: Sequence[str], findings: Sequence[Finding]) -> str:
-    from confdrift.fix import diff_files
+    from confdrift.check.fix import diff_files
 
     return diff_files(children, findings)
 
@@ -363,7 +364,7 @@ def _load(paths: list[str], build: _BuildArgs) -> Any:
 
 
 def _show(paths: list[str], names: list[str], fmt: ShowFormat, build: _BuildArgs) -> int:
-    from confdrift.report import show as views
+    from confdrift.views import show as views
 
     resolved = _load(paths, build)
     shown = views.collect(resolved, names)
@@ -401,7 +402,7 @@ def explain(
 
 
 def _explain(name: str, paths: list[str], build: _BuildArgs) -> int:
-    from confdrift.report import show as views
+    from confdrift.views import show as views
 
     if not paths:
         from confdrift.rules import lookup
@@ -418,7 +419,7 @@ def _explain(name: str, paths: list[str], build: _BuildArgs) -> int:
 
 def _limits() -> Limits:
     """The configured safety limits (``[tool.confdrift.limits]``), for show and explain."""
-    from confdrift.config import load_settings
+    from confdrift.check.settings import load_settings
 
     return load_settings().limits
 
@@ -435,7 +436,7 @@ def list_rules() -> None:
 
 
 def _rules() -> int:
-    from confdrift.report import show as views
+    from confdrift.views import show as views
     from confdrift.rules import all_rules
 
     _write(views.rules_table(all_rules()), None)

@@ -1,7 +1,7 @@
 """The safety limits in force for one run, and the errors that name them.
 
 confdrift reads files anyone can edit, often on a shared CI runner, so every resource a
-configuration can make it spend has a ceiling (:class:`~confdrift.config.Limits`, set in
+configuration can make it spend has a ceiling (:class:`Limits`, set in
 ``[tool.confdrift.limits]``). The limits of the run are held in a context variable rather
 than threaded through every call: the parser, the include resolver and the datastore read
 :func:`active` at the moment they need a limit, and the entry points (``load``,
@@ -13,11 +13,36 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
-from confdrift.config import Limits
 from confdrift.errors import LimitError
 
 __all__ = ["Limits", "active", "add_chain", "chain_text", "exceeded", "using"]
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Safety limits on untrusted input; exceeding one is a ``LimitError``.
+
+    Set in ``[tool.confdrift.limits]`` with dashes (``max-value-size = 4194304``).
+    """
+
+    #: Characters in one variable's value, stored or expanded.
+    max_value_size: int = 1 << 20
+    #: Variables one expansion may go through (``A`` -> ``${B}`` -> ``${C}``...).
+    max_expansion_depth: int = 100
+    #: Nested include/require levels.
+    max_include_depth: int = 50
+    #: Bytes of one file.
+    max_file_size: int = 16 << 20
+    #: Characters of one logical line (continuations joined).
+    max_line_length: int = 1 << 20
+    #: Characters one load may store and expand in total: bounds the time and memory of
+    #: configurations that grow a value step by step (``A .= "x"`` a million times).
+    max_total_size: int = 256 << 20
+    #: Statements one load evaluates, included files counted each time they are read (a
+    #: whole poky build evaluates about 10,000).
+    max_statements: int = 100_000
+
 
 # Limits is a frozen dataclass, so sharing one default instance is safe.
 _ACTIVE: ContextVar[Limits] = ContextVar("confdrift_limits", default=Limits())  # noqa: B039

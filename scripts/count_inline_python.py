@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from confdrift.pyexpr import NotEvaluated, PyExprError, evaluate
+from confdrift.datastore.pyexpr import NotEvaluated, PyExprError, evaluate
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus"
 PLACEHOLDER = "1"

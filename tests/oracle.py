@@ -236,7 +236,7 @@ _SIMPLE: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def rows_of(parsed: Any) -> tuple[Row, ...]:
-    """confdrift's :class:`~confdrift.nodes.ParsedFile` in the oracle's row format."""
+    """confdrift's :class:`~confdrift.syntax.nodes.ParsedFile` in the oracle's row format."""
     return tuple(_confdrift_row(s) for s in parsed.statements)
 
 

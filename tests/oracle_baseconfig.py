@@ -33,7 +33,7 @@ from typing import Any
 
 from oracle import captured_bitbake_log
 
-from confdrift.dialect import RELEASES as DIALECT_RELEASES
+from confdrift.syntax.dialect import RELEASES as DIALECT_RELEASES
 
 SHARED = Path(__file__).resolve().parents[1] / "../shared"
 RELEASES_DIR = SHARED / "releases"

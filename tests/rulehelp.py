@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from confdrift.build.view import BuildView
+from confdrift.datastore.history import HistoryEntry
 from confdrift.findings import Finding
-from confdrift.history import HistoryEntry
 from confdrift.rules import all_rules
-from confdrift.rules.base import BuildView, Context
+from confdrift.rules.base import Context
 
 
 class DictConfig:

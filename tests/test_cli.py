@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import confdrift
+import confdrift.check
 from confdrift import rules
 from confdrift.cli import app
 from confdrift.errors import ParseError
@@ -48,10 +48,10 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch, check: Engine) -> list[tuple[An
         calls.append((list(children), parent, settings))
         return check(children, parent, settings)
 
-    module = types.ModuleType("confdrift.engine")
+    module = types.ModuleType("confdrift.check.engine")
     module.check = recording  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "confdrift.engine", module)
-    monkeypatch.setattr(confdrift, "engine", module, raising=False)
+    monkeypatch.setitem(sys.modules, "confdrift.check.engine", module)
+    monkeypatch.setattr(confdrift.check, "engine", module, raising=False)
     return calls
 
 

@@ -13,14 +13,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Runs the console script's main(); FAKE_ENGINE (Python source) replaces confdrift.engine.
+# Runs the console script's main(); FAKE_ENGINE (Python source) replaces confdrift.check.engine.
 LAUNCHER = """\
 import os, sys, types
 source = os.environ.get("FAKE_ENGINE")
 if source:
-    engine = types.ModuleType("confdrift.engine")
+    engine = types.ModuleType("confdrift.check.engine")
     exec(source, engine.__dict__)
-    sys.modules["confdrift.engine"] = engine
+    sys.modules["confdrift.check.engine"] = engine
 sys.argv[0] = "confdrift"
 from confdrift.cli import main
 main()

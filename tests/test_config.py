@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from confdrift.config import (
+from confdrift.check.settings import (
     Limits,
     PerPath,
     Settings,
@@ -185,7 +185,7 @@ def test_rule_names_are_accepted_where_codes_are(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("entry", ["CD999", "CD4", "no-such-rule"])
 def test_a_code_that_names_no_rule_is_an_error(entry: str) -> None:
-    from confdrift.config import normalize_code
+    from confdrift.check.settings import normalize_code
 
     with pytest.raises(UsageError, match="unknown rule code or name"):
         normalize_code(entry)

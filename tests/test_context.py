@@ -12,7 +12,7 @@ from pathlib import Path
 import oracle_baseconfig as ob
 import pytest
 
-from confdrift.context import detect_release, load_build, load_build_context
+from confdrift.build.chain import detect_release, load_build, load_build_context
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
 BITBAKE_CONF = 'include conf/site.conf\ninclude conf/local.conf\nAFTER = "${LAYERDIR}"\n'

@@ -13,8 +13,8 @@ from pathlib import Path
 import oracle_baseconfig as ob
 import pytest
 
-from confdrift.context import load_build, load_build_context
-from confdrift.datastore import ResolvedConfig
+from confdrift.build.chain import load_build, load_build_context
+from confdrift.datastore.resolved import ResolvedConfig
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
 #: local.conf fixture -> whether poky's layers are in bblayers.conf.

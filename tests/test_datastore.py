@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import confdrift
-from confdrift.datastore import ResolvedConfig, load
+from confdrift.datastore.resolved import ResolvedConfig, load
 from confdrift.errors import ExpansionError, LimitError, ParseError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confdrift.diff import LIST, STRING, WORDS, describe, differing_names
+from confdrift.rules.diff import LIST, STRING, WORDS, describe, differing_names
 
 
 @pytest.mark.parametrize(("kind", "child", "parent", "added", "removed", "differs"), [

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from confdrift import engine
-from confdrift.config import load_settings
+from confdrift.check import engine
+from confdrift.check.settings import load_settings
 from confdrift.findings import Finding, Severity
 from confdrift.report import OutputFormat, ReportContext, render
 

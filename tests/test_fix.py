@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from confdrift.check.fix import HEADER, apply_fixes, fixable
 from confdrift.errors import UsageError
-from confdrift.fix import HEADER, apply_fixes, fixable
 
 PC = ("PACKAGE_CLASSES", 'PACKAGE_CLASSES = "package_ipk"')
 

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import confdrift
-from confdrift import engine
+from confdrift.check import engine
 from confdrift.cli import app
 from confdrift.errors import ConfdriftError
-from confdrift.parse import parse_file
+from confdrift.syntax.parse import parse_file
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 EXAMPLES = int(os.environ.get("CONFDRIFT_FUZZ_EXAMPLES", "50"))

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 import confdrift
 from confdrift import limits
 from confdrift.cli import app
-from confdrift.config import Limits
 from confdrift.errors import ConfdriftError, InputError, LimitError, ParseError
-from confdrift.parse import parse_file
+from confdrift.limits import Limits
+from confdrift.syntax.parse import parse_file
 
 runner = CliRunner()
 Maker = Callable[[Path], Path]

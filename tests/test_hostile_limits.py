@@ -11,8 +11,8 @@ import pytest
 
 import confdrift
 from confdrift import limits
-from confdrift.config import Limits
 from confdrift.errors import ExpansionError, LimitError
+from confdrift.limits import Limits
 
 #: Generous for a shared CI runner; the cases here finish in well under a second.
 QUICK = 5.0
@@ -150,7 +150,7 @@ def test_recursive_references_end_with_bitbakes_kind_of_message(
 
 
 def test_real_builds_stay_far_under_the_default_limits() -> None:
-    from confdrift.context import load_build
+    from confdrift.build.chain import load_build
     from confdrift.errors import ConfdriftError
 
     users = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "users"

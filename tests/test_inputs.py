@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from confdrift.build.inputs import BBLAYERS_CONF, BUILD_CONF_FILES, LOCAL_CONF, BuildInput, classify
 from confdrift.errors import InputError
-from confdrift.inputs import BBLAYERS_CONF, BUILD_CONF_FILES, LOCAL_CONF, BuildInput, classify
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "inputs"
 CORPUS_USERS = Path(__file__).resolve().parents[1] / "../shared/corpus/users"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from confdrift.build.kas import is_kas_file, load_kas, merge
 from confdrift.errors import InputError
-from confdrift.kas import is_kas_file, load_kas, merge
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures" / "kas"

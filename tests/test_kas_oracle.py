@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from confdrift.build.kas import load_kas
 from confdrift.errors import InputError
-from confdrift.kas import load_kas
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "fixtures" / "kas", REPO / "../shared/corpus/layers/kas"]

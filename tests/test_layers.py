@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from confdrift.layers import Collection, describe_layer, describe_layers, git_info
+from confdrift.build.layers import Collection, describe_layer, describe_layers, git_info
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / "../shared").resolve()

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from confdrift import build, engine, parallel
+from confdrift.build import resolve as build
+from confdrift.build.view import BuildView
+from confdrift.check import engine, parallel
 from confdrift.cli import app
-from confdrift.rules.base import BuildView
 
 runner = CliRunner()
 USERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "users"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from confdrift import cache
 from confdrift.errors import InputError, ParseError
-from confdrift.parse import parse_file, parse_text
+from confdrift.syntax import cache
+from confdrift.syntax.parse import parse_file, parse_text
 
 GOOD = 'A = "x"\nexport B\nC[doc] = "d"\n'
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import oracle
 import pytest
 
-from confdrift.dialect import RELEASES
 from confdrift.errors import ParseError
-from confdrift.parse import base_config_for, parse_text
+from confdrift.syntax.dialect import RELEASES
+from confdrift.syntax.parse import base_config_for, parse_text
 
 SHARED = Path(__file__).resolve().parents[1] / "../shared"
 SUFFIXES = (".conf", ".inc", ".sample")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies_parse import assignments, documents
 
 from confdrift.errors import ParseError
-from confdrift.parse import base_config_for, parse_text
+from confdrift.syntax.parse import base_config_for, parse_text
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

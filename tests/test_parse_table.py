@@ -12,8 +12,8 @@ import oracle
 import pytest
 
 from confdrift.errors import ParseError
-from confdrift.nodes import Kind, Span
-from confdrift.parse import base_config_for, parse_file, parse_text, reader_for
+from confdrift.syntax.nodes import Kind, Span
+from confdrift.syntax.parse import base_config_for, parse_file, parse_text, reader_for
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "parse"
 VALID = sorted(p for p in (FIXTURES / "valid").rglob("*.*") if p.is_file())

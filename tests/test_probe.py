@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from rulehelp import run
 
-from confdrift import probe
+from confdrift.rules import probe
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from rulehelp import run
 
-from confdrift import probe
+from confdrift.rules import probe
 
 
 class Status(http.server.BaseHTTPRequestHandler):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confdrift.pyexpr import (
+from confdrift.datastore.pyexpr import (
     NotEvaluated,
     PyExprError,
     Unevaluable,

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_pyexpr import ERRORS, FLAGS, IDIOMS, VARS
 
-from confdrift.pyexpr import NotEvaluated, PyExprError, evaluate
+from confdrift.datastore.pyexpr import NotEvaluated, PyExprError, evaluate
 
 CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus"
 PYTHON_CODE = r"\$\{@(?:\{.*?\}|.)+?\}"  # BitBake's cut: first '}' outside a {...} pair

@@ -12,7 +12,7 @@ import warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confdrift.pyexpr import NotEvaluated, PyExprError, evaluate
+from confdrift.datastore.pyexpr import NotEvaluated, PyExprError, evaluate
 
 NAMES = {"A": "a b", "B": "1", "C": ""}
 SAFE_BUILTINS = {"len": len, "str": str, "int": int}

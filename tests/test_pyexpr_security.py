@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from confdrift.pyexpr import NotEvaluated, PyExprError, evaluate
+from confdrift.datastore.pyexpr import NotEvaluated, PyExprError, evaluate
 
 MARKER = "MARKER"  # replaced by a path in tmp_path that must never come into existence
 

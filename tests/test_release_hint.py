@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from confdrift.build.chain import load_build_context
+from confdrift.build.inputs import classify
+from confdrift.build.release_hint import infer
 from confdrift.cli import app
-from confdrift.context import load_build_context
-from confdrift.inputs import classify
-from confdrift.release_hint import infer
 
 runner = CliRunner()
 LOCAL = 'MACHINE = "qemux86-64"\nDISTRO = "poky"\n'

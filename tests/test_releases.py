@@ -11,8 +11,8 @@ from pathlib import Path
 import oracle_baseconfig as ob
 import pytest
 
-from confdrift import releases
-from confdrift.context import load_build, load_build_context
+from confdrift.build import releases
+from confdrift.build.chain import load_build, load_build_context
 from confdrift.errors import UsageError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"

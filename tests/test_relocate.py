@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from confdrift.build.relocate import kas_map, relocate
 from confdrift.cli import app
 from confdrift.findings import Finding, Location, Severity, Side
-from confdrift.relocate import kas_map, relocate
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from confdrift import engine
-from confdrift.build import view
-from confdrift.config import load_settings
+from confdrift.build.resolve import view
+from confdrift.check import engine
+from confdrift.check.settings import load_settings
 from confdrift.findings import Finding
 
 

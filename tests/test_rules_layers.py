@@ -6,10 +6,11 @@ from pathlib import Path
 
 from rulehelp import DictConfig, codes
 
+from confdrift.build.layers import Collection, GitInfo, LayerInfo
+from confdrift.build.view import BuildView
 from confdrift.findings import Finding
-from confdrift.layers import Collection, GitInfo, LayerInfo
 from confdrift.rules import all_rules
-from confdrift.rules.base import BuildView, Context
+from confdrift.rules.base import Context
 
 
 def layer(path: str, name: str, commit: str | None = None) -> LayerInfo:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from rulehelp import codes, run
 
-from confdrift.mirrors import Address, mirror_pairs, parse_address
+from confdrift.rules.mirrors import Address, mirror_pairs, parse_address
 
 WIRED = {
     "BB_SIGNATURE_HANDLER": "OEEquivHash",

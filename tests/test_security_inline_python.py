@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import confdrift
-from confdrift import engine
+from confdrift.check import engine
 from confdrift.cli import app
 from confdrift.errors import ConfdriftError
 

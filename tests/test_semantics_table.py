@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from confdrift.datastore import ResolvedConfig, load
+from confdrift.datastore.resolved import ResolvedConfig, load
 from confdrift.errors import ConfdriftError, ExpansionError
 
 CASES: list[dict[str, Any]] = json.loads(

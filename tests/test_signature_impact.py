@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from confdrift import engine
-from confdrift.build import view
-from confdrift.config import load_settings
+from confdrift.build.resolve import view
+from confdrift.build.view import BuildView
+from confdrift.check import engine
+from confdrift.check.settings import load_settings
 from confdrift.findings import Finding, Severity
-from confdrift.rules.base import BuildView
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MEASURED = SHARED / "signature-impact" / "results.json"

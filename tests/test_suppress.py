@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from confdrift.findings import Finding, Location, Severity
-from confdrift.nodes import Comment
-from confdrift.suppress import (
+from confdrift.check.suppress import (
     Suppression,
     apply_suppressions,
     load_suppressions,
     parse_directives,
 )
+from confdrift.findings import Finding, Location, Severity
+from confdrift.syntax.nodes import Comment
 
 CONF = """\
 # an ordinary comment

@@ -9,8 +9,8 @@ import pytest
 from rulehelp import run
 
 from confdrift.findings import Finding, Severity
-from confdrift.mirrors import same_place, url_params
 from confdrift.rules import lookup
+from confdrift.rules.mirrors import same_place, url_params
 
 HTTP = "http://cache.example.com/sstate-cache"
 DOCUMENTED = f"file://.* {HTTP}/PATH;downloadfilename=PATH"

@@ -167,7 +167,7 @@ def load(variables: Mapping[str, Any], ignore_lists: Mapping[str, Any]) -> Knowl
 def _read(name: str) -> dict[str, Any]:
     """A data file's tables; parsed TOML is kept in the parse cache (decoding JSON is far
     cheaper than TOML, and every ``confdrift check`` reads both files)."""
-    from confdrift import cache
+    from confdrift.syntax import cache
 
     source = files(__name__).joinpath(name).read_bytes()
     hit = cache.load_data(source, "knowledge-toml")

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from confdrift.build.view import BuildView
+from confdrift.datastore.history import HistoryEntry
+from confdrift.datastore.includes import MissingInclude
+from confdrift.datastore.overrides import new_override_syntax
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity
-from confdrift.history import HistoryEntry
-from confdrift.includes import MissingInclude
-from confdrift.nodes import Kind, ParsedFile, Statement
-from confdrift.overrides import new_override_syntax
 from confdrift.rules import rule
-from confdrift.rules.base import BuildView, Context
+from confdrift.rules.base import Context
+from confdrift.syntax.nodes import Kind, ParsedFile, Statement
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from confdrift.build.view import BuildView
 from confdrift.findings import Finding, Location, Severity, Side
 from confdrift.rules import rule
-from confdrift.rules.base import BuildView, Context, make
+from confdrift.rules.base import Context, make
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from confdrift.build.view import BuildView
 from confdrift.errors import ConfdriftError
 from confdrift.findings import Finding, Location, Severity
 from confdrift.rules import Rule, register, rule
-from confdrift.rules.base import BuildView, Context
+from confdrift.rules.base import Context
 
 UNUSED_SUPPRESSION = register(
     Rule(

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from confdrift.findings import Finding, Severity
-from confdrift.mirrors import mirror_pairs
 from confdrift.rules import rule
 from confdrift.rules.base import Context, make
+from confdrift.rules.mirrors import mirror_pairs
 
 E = Severity.ERROR
 
@@ -41,7 +41,7 @@ def hashserv_unreachable(ctx: Context) -> Iterator[Finding]:
     address = child.get(name)
     if not address or address == "auto":
         return
-    from confdrift import probe  # the network modules load only with --probe
+    from confdrift.rules import probe  # the network modules load only with --probe
 
     problem = probe.hash_server(address)
     if problem:
@@ -67,7 +67,7 @@ def sstate_mirror_unreachable(ctx: Context) -> Iterator[Finding]:
     """
     if not ctx.setting("probe"):
         return
-    from confdrift import probe
+    from confdrift.rules import probe
 
     for pair in mirror_pairs(ctx.child.get("SSTATE_MIRRORS"))[0]:
         problem = probe.sstate_mirror(pair.url)

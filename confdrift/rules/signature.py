@@ -1,7 +1,7 @@
 """CD1xx: signature drift — child and parent values that change task signatures.
 
 The knowledge base says which variables reach which task signatures; these rules compare
-the two resolved builds (``confdrift.drift`` finds and groups the differences) and turn each
+the two resolved builds (``confdrift.rules.drift`` finds and groups the differences) and turn each
 difference into one finding with both values, their origins and the fix line.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from confdrift import drift
-from confdrift.diff import Change
 from confdrift.findings import Finding, Severity
-from confdrift.rules import rule
+from confdrift.rules import drift, rule
 from confdrift.rules.base import Context, assignment, make
+from confdrift.rules.diff import Change
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from confdrift.build.view import BuildView
 from confdrift.findings import Finding, Severity
-from confdrift.mirrors import (
+from confdrift.rules import rule
+from confdrift.rules.base import Context, assignment, make
+from confdrift.rules.mirrors import (
     Address,
     MirrorPair,
     is_http_url,
@@ -22,8 +25,6 @@ from confdrift.mirrors import (
     url_params,
     url_prefix,
 )
-from confdrift.rules import rule
-from confdrift.rules.base import BuildView, Context, assignment, make
 
 E, W = Severity.ERROR, Severity.WARNING
 EQUIV = "OEEquivHash"

@@ -1,0 +1,56 @@
+"""Which release a build without readable layers is, from the hints its inputs give.
+
+Used only when neither ``--release`` nor the layers' own ``layer.conf`` tell: the layer
+paths a ``bblayers.conf`` names (``/srv/poky-scarthgap/meta``), and the branches, tags and
+refspecs of a kas project's repositories. A hint counts only when exactly one release is
+named; "master" is never read from a path, where the word means too many things.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from confdrift.build import releases
+from confdrift.build.inputs import BuildInput
+
+_TOKENS = re.compile(r"[/\\\-_.:+@ ]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    release: str
+    #: What gave it away, for the user: "the layer paths in bblayers.conf (poky-scarthgap)".
+    reason: str
+
+
+def infer(inp: BuildInput, layer_paths: Iterable[str]) -> Hint | None:
+    """The one release the inputs name, or ``None`` when they name none or several."""
+    return _from_kas(inp) or _from_paths(layer_paths)
+
+
+def _from_kas(inp: BuildInput) -> Hint | None:
+    if inp.kas is None:
+        return None
+    refs = {ref for repo in inp.kas.repos for ref in (repo.branch, repo.tag, repo.refspec) if ref}
+    found = _named(refs, allow_master=True)
+    if len(found) != 1:
+        return None
+    release = found.pop()
+    return Hint(release, f"the kas repositories' branches ({release})")
+
+
+def _from_paths(paths: Iterable[str]) -> Hint | None:
+    paths = list(paths)
+    found = _named(paths, allow_master=False)
+    if len(found) != 1:
+        return None
+    release = found.pop()
+    example = next(p for p in paths if release in _TOKENS.split(p))
+    return Hint(release, f"the layer paths of bblayers.conf ({example})")
+
+
+def _named(texts: Iterable[str], *, allow_master: bool) -> set[str]:
+    known = set(releases.RELEASES) - (set() if allow_master else {"master"})
+    return {token for text in texts for token in _TOKENS.split(text) if token in known}
