@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import confdrift
-from confdrift.datastore.resolved import ResolvedConfig, load
+from confdrift.api import load
+from confdrift.datastore.resolved import ResolvedConfig
 from confdrift.errors import ExpansionError, LimitError, ParseError
 
 
