@@ -436,8 +436,8 @@ def list_rules() -> None:
 
 
 def _rules() -> int:
-    from confdrift.views import show as views
     from confdrift.rules import all_rules
+    from confdrift.views import show as views
 
     _write(views.rules_table(all_rules()), None)
     return ExitCode.OK

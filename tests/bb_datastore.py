@@ -1,7 +1,8 @@
 """Test oracle for the resolver: BitBake's own datastore loading the same files.
 
 ``bb_load`` runs ``bb.parse.handle`` over the files into a fresh ``bb.data`` store with
-``BBPATH`` set, the way :func:`confdrift.datastore.resolved.load` is documented to behave, and returns
+``BBPATH`` set, the way :func:`confdrift.datastore.resolved.load` is documented to behave, and
+returns
 every variable's expanded value (or the failure). Test-time only: confdrift never imports bb.
 """
 

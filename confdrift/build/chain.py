@@ -18,17 +18,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from confdrift import limits as limits_in_force
-from confdrift.build import release_hint
-from confdrift.build import releases
-from confdrift.limits import Limits
-from confdrift.datastore.resolved import ResolvedConfig
-from confdrift.errors import InputError
+from confdrift.build import release_hint, releases
+from confdrift.build.inputs import BBLAYERS_CONF, LOCAL_CONF, BuildInput, classify
 from confdrift.datastore.evaluate import Evaluator
 from confdrift.datastore.history import Step
 from confdrift.datastore.includes import which
-from confdrift.build.inputs import BBLAYERS_CONF, LOCAL_CONF, BuildInput, classify
-from confdrift.syntax.nodes import Kind, ParsedFile, Span, Statement
+from confdrift.datastore.resolved import ResolvedConfig
 from confdrift.datastore.varstore import VarStore
+from confdrift.errors import InputError
+from confdrift.limits import Limits
+from confdrift.syntax.nodes import Kind, ParsedFile, Span, Statement
 
 PathLike = str | os.PathLike[str]
 _CORENAMES = re.compile(r'^LAYERSERIES_CORENAMES\s*\??=\s*"([^"]*)"', re.MULTILINE)

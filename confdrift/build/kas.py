@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from confdrift.errors import InputError, LimitError
 from confdrift.build.layers import find_git_dir
+from confdrift.errors import InputError, LimitError
 
 #: File format versions kas 5.4 accepts ("0.10" is version 1).
 MIN_VERSION, MAX_VERSION = 1, 23

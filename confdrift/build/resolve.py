@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from confdrift.build import chain as context
-
 from confdrift.build import inputs
-
-from confdrift.syntax import parse
-from confdrift.errors import ParseError
-from confdrift.syntax.nodes import Kind, ParsedFile, Statement
 from confdrift.build.view import BuildView
+from confdrift.errors import ParseError
+from confdrift.syntax import parse
+from confdrift.syntax.nodes import Kind, ParsedFile, Statement
 
 #: Operators that store a strong value: the old-override check applies to them only.
 _STRONG = frozenset({"=", "?=", ":=", "+=", "=+", ".=", "=."})

@@ -1,4 +1,4 @@
-"""Evaluating parsed statements into a :class:`~confdrift.datastore.varstore.VarStore`, in file order.
+"""Evaluating parsed statements into a :class:`~.varstore.VarStore`, in file order.
 
 This is BitBake's statement evaluation (§4, §7) for configuration files and the ``.inc``
 files they reach: assignments with every operator, ``export``, ``unset``, includes, and the

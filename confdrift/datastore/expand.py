@@ -2,7 +2,7 @@
 
 This module knows the text rules only; reading a referenced variable and evaluating
 inline Python are callbacks supplied by the datastore, so the same loop serves reads,
-``:=`` and include paths. ``${@...}`` is never executed: it goes to :mod:`confdrift.datastore.pyexpr`'s
+``:=`` and include paths. ``${@...}`` is never executed: it goes to :mod:`.pyexpr`'s
 safe evaluator (through the ``run_python`` callback), and what it cannot evaluate stays literal.
 """
 

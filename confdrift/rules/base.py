@@ -16,7 +16,7 @@ class Context:
 
     child: BuildView
     parent: BuildView | None
-    #: ``confdrift.check.settings.Settings`` (parent-hashserv, parent-sstate…): read with :meth:`setting`.
+    #: The run's settings (parent-hashserv, parent-sstate…): read with :meth:`setting`.
     settings: Any = None
     knowledge: Any = None
     extra: dict[str, Any] = field(default_factory=dict)

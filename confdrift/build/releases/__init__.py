@@ -22,8 +22,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from confdrift.syntax.dialect import RELEASES as DIALECT_RELEASES
 from confdrift.errors import UsageError
+from confdrift.syntax.dialect import RELEASES as DIALECT_RELEASES
 
 #: Each release's BitBake version (its parser dialect), kept with the dialects.
 RELEASES = DIALECT_RELEASES
