@@ -28,13 +28,13 @@ COUNTS = (1, 10, 100, 500)
 
 def usable_children() -> list[str]:
     """Corpus local.conf files that resolve alone (some require files only their tree has)."""
-    from confdrift.build import resolve as build
+    from confdrift.build import resolve
     from confdrift.errors import ConfdriftError
 
     found = []
     for path in sorted(glob.glob(str(CORPUS / "**" / "local.conf"), recursive=True)):
         try:
-            build.view(path)
+            resolve.resolve_build(path)
         except ConfdriftError:
             continue
         found.append(path)
@@ -59,7 +59,7 @@ def run_one(count: int, jobs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         children = make_children(sources[1:], count, Path(tmp))
         start = time.perf_counter()
-        findings = parallel.check(children, sources[0], None, jobs)
+        findings = parallel.check_builds(children, sources[0], None, jobs)
         elapsed = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

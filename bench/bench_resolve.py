@@ -36,7 +36,7 @@ def _bbpath(path: Path) -> list[str]:
 
 def _confdrift(files: list[Path], cold: bool = False) -> float:
     from confdrift.datastore import resolved as datastore
-    from confdrift.datastore.resolved import load
+    from confdrift.datastore.resolved import load_files as load
     from confdrift.errors import ConfdriftError
 
     start = time.perf_counter()

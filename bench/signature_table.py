@@ -23,7 +23,7 @@ from confdrift.findings import Severity
 def verdict(child: str, parent: str, root: Path) -> str:
     names = measured.variables(measured.conf_of(child)) | measured.variables(
         measured.conf_of(parent))
-    found = engine.check_one(measured.build(child, root), measured.build(parent, root), None)
+    found = engine.check_build(measured.build(child, root), measured.build(parent, root), None)
     signature = [f for f in found if not f.code.startswith("CD3")]
     named = measured.naming(signature, names)
     if not named:

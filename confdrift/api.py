@@ -48,7 +48,7 @@ def load(
         return load_build(build, release=release, layers=layers, limits=limits)
     from confdrift.datastore import resolved
 
-    return resolved.load(paths, bbpath, overrides, limits=limits)
+    return resolved.load_files(paths, bbpath, overrides, limits=limits)
 
 
 def _whole_build(

@@ -240,11 +240,11 @@ def _engine_check(children: Sequence[str], settings: Settings, jobs: int = 1) ->
     from confdrift.check import parallel
 
     if len(children) <= _PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        return parallel.check(list(children), settings.parent, settings, jobs)
+        return parallel.check_builds(list(children), settings.parent, settings, jobs)
     from confdrift.report.text import status
 
     with status(f"Checking {len(children)} configurations"):
-        return parallel.check(list(children), settings.parent, settings, jobs)
+        return parallel.check_builds(list(children), settings.parent, settings, jobs)
 
 
 def _emit(args: _CheckArgs, findings: Sequence[Finding]) -> None:

@@ -1,7 +1,7 @@
 """Test oracle for the resolver: BitBake's own datastore loading the same files.
 
 ``bb_load`` runs ``bb.parse.handle`` over the files into a fresh ``bb.data`` store with
-``BBPATH`` set, the way :func:`confdrift.datastore.resolved.load` is documented to behave, and
+``BBPATH`` set, the way :func:`confdrift.datastore.resolved.load_files` is documented to behave, and
 returns
 every variable's expanded value (or the failure). Test-time only: confdrift never imports bb.
 """
@@ -154,7 +154,7 @@ class Comparison:
 
 def compare(paths: Sequence[str], bbpath: Sequence[str]) -> Comparison:
     """Load with both and compare every variable either side has (values or both failing)."""
-    from confdrift.datastore.resolved import load
+    from confdrift.datastore.resolved import load_files as load
     from confdrift.errors import ConfdriftError
 
     out = Comparison()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.datastore.history import HistoryEntry
 from confdrift.findings import Finding
 from confdrift.rules import all_rules
-from confdrift.rules.base import Context
+from confdrift.rules.base import RuleContext
 
 
 class DictConfig:
@@ -35,14 +35,15 @@ class DictConfig:
         return [HistoryEntry(name, "conf/local.conf", line, "=", self.values[name], None, True)]
 
 
-def view(values: Mapping[str, str], **kwargs: Any) -> BuildView:
-    return BuildView("build", DictConfig(values), local_conf="conf/local.conf", **kwargs)
+def view(values: Mapping[str, str], **kwargs: Any) -> ResolvedBuild:
+    return ResolvedBuild("build", DictConfig(values), local_conf="conf/local.conf", **kwargs)
 
 
 def run(child: Mapping[str, str], parent: Mapping[str, str] | None = None,
         settings: Any = None, knowledge: Any = None) -> list[Finding]:
     """Every finding the registered rules produce for these values."""
-    ctx = Context(view(child), view(parent) if parent is not None else None, settings, knowledge)
+    parent_build = view(parent) if parent is not None else None
+    ctx = RuleContext(view(child), parent_build, settings, knowledge)
     found: list[Finding] = []
     for rule in all_rules():
         if rule.check is None or (rule.needs_parent and ctx.parent is None):

@@ -49,7 +49,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch, check: Engine) -> list[tuple[An
         return check(children, parent, settings)
 
     module = types.ModuleType("confdrift.check.engine")
-    module.check = recording  # type: ignore[attr-defined]
+    module.check_builds = recording  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "confdrift.check.engine", module)
     monkeypatch.setattr(confdrift.check, "engine", module, raising=False)
     return calls

@@ -28,11 +28,11 @@ main()
 
 FINDINGS = """\
 from confdrift.findings import Finding, Location, Severity
-def check(children, parent, settings):
+def check_builds(children, parent, settings):
     return [Finding("CD101", "package-classes-drift", Severity.ERROR, "differs",
                     Location(children[0], 1), "PACKAGE_CLASSES")]
 """
-CRASH = "def check(children, parent, settings):\n    raise ZeroDivisionError('boom')\n"
+CRASH = "def check_builds(children, parent, settings):\n    raise ZeroDivisionError('boom')\n"
 
 
 def confdrift(*args: str, cwd: Path, engine: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -54,7 +54,7 @@ def confdrift(*args: str, cwd: Path, engine: str | None = None) -> subprocess.Co
     [
         (["--version"], None, None, 0),
         (["check", "local.conf", "-f", "json"], FINDINGS, None, 1),
-        (["check", "local.conf", "--fail-on", "error"], "def check(*a): return []", None, 0),
+        (["check", "local.conf", "--fail-on", "error"], "def check_builds(*a): return []", None, 0),
         (["check", "local.conf", "--bogus"], FINDINGS, None, 2),
         (["check", "local.conf"], FINDINGS, 'limits = "x"\n', 2),
         (["check", "local.conf"], CRASH, None, 3),

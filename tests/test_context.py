@@ -12,7 +12,7 @@ from pathlib import Path
 import oracle_baseconfig as ob
 import pytest
 
-from confdrift.build.chain import detect_release, load_build, load_build_context
+from confdrift.build.chain import detect_release, load_build, load_build_info
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
 BITBAKE_CONF = 'include conf/site.conf\ninclude conf/local.conf\nAFTER = "${LAYERDIR}"\n'
@@ -70,7 +70,7 @@ def test_cooker_steps_match_bitbake(tmp_path: Path, case: str) -> None:
 
 def test_release_detection_reads_the_core_layer(tmp_path: Path) -> None:
     build = _tree(tmp_path, "", "")
-    _, context = load_build_context(build)
+    _, context = load_build_info(build)
     assert (context.release, context.full_chain) == ("scarthgap", True)
     assert detect_release([str(tmp_path / "extra")]) is None
 
@@ -80,7 +80,7 @@ def test_missing_layer_falls_back_to_the_release_profile(tmp_path: Path) -> None
     (tmp_path / "extra" / "conf" / "layer.conf").unlink()
     (tmp_path / "extra" / "conf").rmdir()
     (tmp_path / "extra").rmdir()
-    ours, context = load_build_context(build)
+    ours, context = load_build_info(build)
     assert (context.release, context.full_chain) == ("scarthgap", False)
     assert ours.get("A") == "1"
     assert ours.get("AFTER") is None  # bitbake.conf was not read

@@ -13,7 +13,7 @@ from pathlib import Path
 import oracle_baseconfig as ob
 import pytest
 
-from confdrift.build.chain import load_build, load_build_context
+from confdrift.build.chain import load_build, load_build_info
 from confdrift.datastore.resolved import ResolvedConfig
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
@@ -118,7 +118,7 @@ def test_full_chain_equals_bitbake(tmp_path: Path, release: str, name: str) -> N
 
 @pytest.mark.parametrize("release", ob.RELEASES)
 def test_release_is_detected_from_the_core_layer(tmp_path: Path, release: str) -> None:
-    _, context = load_build_context(_build(tmp_path, release, "poky-qemux86-64"))
+    _, context = load_build_info(_build(tmp_path, release, "poky-qemux86-64"))
     assert (context.release, context.full_chain) == (release, True)
 
 

@@ -31,7 +31,7 @@ NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "scenario.toml").is_f
 def findings(name: str) -> tuple[Finding, ...]:
     root = SCENARIOS / name
     settings = load_settings(config=root / "scenario.toml", cwd=root)
-    return tuple(engine.check([str(root / "child")], str(root / "parent"), settings))
+    return tuple(engine.check_builds([str(root / "child")], str(root / "parent"), settings))
 
 
 def signature(name: str) -> list[Finding]:

@@ -162,7 +162,7 @@ def test_engine_check_ends_in_findings_or_our_error(data: bytes, as_parent: bool
     with tree(data) as hostile, tree(clean) as other, time_limit(PER_EXAMPLE):
         child, parent = (other, hostile) if as_parent else (hostile, other)
         try:
-            engine.check([str(child)], str(parent), None)
+            engine.check_builds([str(child)], str(parent), None)
         except ConfdriftError as exc:
             assert exc.filename is not None
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from confdrift.build import resolve as build
-from confdrift.build.view import BuildView
+from confdrift.build import resolve
+from confdrift.build.view import ResolvedBuild
 from confdrift.check import engine, parallel
 from confdrift.cli import app
 
@@ -46,22 +46,22 @@ def children(tmp_path: Path) -> list[str]:
 
 def test_the_parent_is_resolved_once(children: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = build.view
+    real = resolve.resolve_build
 
-    def counting(named: str, settings: Any = None) -> BuildView:
+    def counting(named: str, settings: Any = None) -> ResolvedBuild:
         seen.append(named)
         return real(named, settings)
 
-    monkeypatch.setattr(build, "view", counting)
-    engine.check(children[1:], children[0], None)
+    monkeypatch.setattr(resolve, "resolve_build", counting)
+    engine.check_builds(children[1:], children[0], None)
     assert seen.count(children[0]) == 1
     assert sorted(seen[1:]) == sorted(children[1:])
 
 
 def test_no_child_view_outlives_the_check(children: list[str]) -> None:
-    findings = engine.check(children, None, None)
+    findings = engine.check_builds(children, None, None)
     gc.collect()
-    alive = [o for o in gc.get_objects() if isinstance(o, BuildView)]
+    alive = [o for o in gc.get_objects() if isinstance(o, ResolvedBuild)]
     assert findings and alive == []
 
 
@@ -88,5 +88,5 @@ def test_jobs_report_the_same_first_error(children: list[str], tmp_path: Path) -
 
 
 def test_parallel_findings_equal_serial_findings(children: list[str]) -> None:
-    serial = engine.check(children[1:], children[0], None)
-    assert parallel.check(children[1:], children[0], None, jobs=2) == serial
+    serial = engine.check_builds(children[1:], children[0], None)
+    assert parallel.check_builds(children[1:], children[0], None, jobs=2) == serial

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from confdrift.build.chain import load_build_context
+from confdrift.build.chain import load_build_info
 from confdrift.build.inputs import classify
 from confdrift.build.release_hint import infer
 from confdrift.cli import app
@@ -33,7 +33,7 @@ def rules(path: Path, *args: str) -> dict[str, str]:
 
 def test_layer_paths_naming_one_release_give_it_and_say_so(tmp_path: Path) -> None:
     path = build(tmp_path, "/srv/poky-scarthgap/meta /srv/poky-scarthgap/meta-poky")
-    config, how = load_build_context(path)
+    config, how = load_build_info(path)
     assert (how.release, config.get("PACKAGE_CLASSES")) == ("scarthgap", "package_rpm")
     assert "poky-scarthgap" in how.inferred_from
     found = rules(path)
@@ -47,14 +47,14 @@ def test_a_given_release_is_not_reported(tmp_path: Path) -> None:
 
 def test_no_hint_is_a_warning_and_no_defaults(tmp_path: Path) -> None:
     path = build(tmp_path, None)
-    config, how = load_build_context(path)
+    config, how = load_build_info(path)
     assert how.release is None and config.get("PACKAGE_CLASSES") is None
     assert "--release" in rules(path)["release-unknown"]
 
 
 def test_paths_naming_two_releases_decide_nothing(tmp_path: Path) -> None:
     path = build(tmp_path, "/srv/kirkstone/meta /srv/scarthgap/meta-poky")
-    assert load_build_context(path)[1].release is None
+    assert load_build_info(path)[1].release is None
 
 
 def test_master_is_not_read_from_a_path(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_kas_branches_name_the_release() -> None:
 def test_an_unmeasured_machine_is_said_and_its_values_left_unknown(tmp_path: Path) -> None:
     path = build(tmp_path, None)
     (path / "conf" / "local.conf").write_text('MACHINE = "qemuarm"\nDISTRO = "poky"\n')
-    config, how = load_build_context(path, release="scarthgap")
+    config, how = load_build_info(path, release="scarthgap")
     assert config.get("TARGET_ARCH") is None  # not the no-machine "INVALID"
     assert config.get("PACKAGE_CLASSES") == "package_rpm"  # the distro's is still known
     assert any("qemuarm" in gap for gap in how.profile_gaps)

@@ -12,7 +12,7 @@ import oracle_baseconfig as ob
 import pytest
 
 from confdrift.build import releases
-from confdrift.build.chain import load_build, load_build_context
+from confdrift.build.chain import load_build, load_build_info
 from confdrift.errors import UsageError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
@@ -73,7 +73,7 @@ def test_profile_resolves_like_the_full_chain(
     full = ob.base_config(
         ob.make_build(tmp_path / "full", release, text, poky_layers=poky), release
     )
-    ours, context = load_build_context(_lone(tmp_path, text), release=release)
+    ours, context = load_build_info(_lone(tmp_path, text), release=release)
     profile = releases.profile(release, context.distro, context.machine, context.init_manager)
     compared = 0
     for name, default in profile.variables.items():
@@ -106,7 +106,7 @@ def test_local_values_beat_the_profile(tmp_path: Path) -> None:
 
 
 def test_without_a_release_only_local_conf_is_read(tmp_path: Path) -> None:
-    ours, context = load_build_context(_lone(tmp_path, 'DISTRO = "poky"\n'))
+    ours, context = load_build_info(_lone(tmp_path, 'DISTRO = "poky"\n'))
     assert (context.release, context.full_chain) == (None, False)
     assert ours.get("PACKAGE_CLASSES") is None
 

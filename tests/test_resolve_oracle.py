@@ -16,7 +16,8 @@ from bb_datastore import Comparison, _compare_one, bb_load, compare
 from hypothesis import HealthCheck, given, settings
 from strategies_resolve import program
 
-from confdrift.datastore.resolved import ResolvedConfig, load
+from confdrift.datastore.resolved import ResolvedConfig
+from confdrift.datastore.resolved import load_files as load
 
 CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus"
 OE_CORE_META = CORPUS / "layers/openembedded-core/meta"

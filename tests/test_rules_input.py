@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from confdrift.build.resolve import view
+from confdrift.build.resolve import resolve_build as view
 from confdrift.check import engine
 from confdrift.check.settings import load_settings
 from confdrift.findings import Finding
@@ -17,7 +17,7 @@ def check(tmp_path: Path, text: str, release: str | None = "scarthgap") -> list[
     conf.mkdir(parents=True)
     (conf / "local.conf").write_text(text, encoding="utf-8")
     settings = load_settings(cli={"release": release}, cwd=tmp_path)
-    return engine.check_one(view(str(tmp_path / "build"), settings), None, settings)
+    return engine.check_build(view(str(tmp_path / "build"), settings), None, settings)
 
 
 def codes(found: list[Finding]) -> list[tuple[str, int]]:

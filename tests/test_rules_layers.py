@@ -7,10 +7,10 @@ from pathlib import Path
 from rulehelp import DictConfig, codes
 
 from confdrift.build.layers import Collection, GitInfo, LayerInfo
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding
 from confdrift.rules import all_rules
-from confdrift.rules.base import Context
+from confdrift.rules.base import RuleContext
 
 
 def layer(path: str, name: str, commit: str | None = None) -> LayerInfo:
@@ -18,13 +18,13 @@ def layer(path: str, name: str, commit: str | None = None) -> LayerInfo:
     return LayerInfo(Path(path), True, True, (Collection(name),), git=git)
 
 
-def build(*layers: LayerInfo, release: str | None = "scarthgap") -> BuildView:
-    return BuildView("b", DictConfig({}), layers=layers, release=release,
+def build(*layers: LayerInfo, release: str | None = "scarthgap") -> ResolvedBuild:
+    return ResolvedBuild("b", DictConfig({}), layers=layers, release=release,
                      local_conf="conf/local.conf")
 
 
-def layer_findings(child: BuildView, parent: BuildView) -> list[Finding]:
-    ctx = Context(child, parent)
+def layer_findings(child: ResolvedBuild, parent: ResolvedBuild) -> list[Finding]:
+    ctx = RuleContext(child, parent)
     rules = [r for r in all_rules() if r.code.startswith("CD2") and r.check]
     return [f for r in rules for f in r.check(ctx)]  # type: ignore[misc]
 

@@ -156,7 +156,7 @@ def test_findings_say_the_value_was_not_evaluated(
         conf.mkdir(parents=True)
         machine = 'MACHINE = "qemux86-64"\n'
         (conf / "local.conf").write_text(machine + (hostile if name == side else plain))
-    findings = engine.check([str(tmp_path / "child" / "conf" / "local.conf")],
+    findings = engine.check_builds([str(tmp_path / "child" / "conf" / "local.conf")],
                             str(tmp_path / "parent" / "conf" / "local.conf"), None)
     about = [f for f in findings if f.variable == "PACKAGE_CLASSES"]
     # The drift finding marks the side that holds the text...

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from confdrift.datastore.resolved import ResolvedConfig, load
+from confdrift.datastore.resolved import ResolvedConfig
+from confdrift.datastore.resolved import load_files as load
 from confdrift.errors import ConfdriftError, ExpansionError
 
 CASES: list[dict[str, Any]] = json.loads(

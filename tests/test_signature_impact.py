@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from confdrift.build.resolve import view
-from confdrift.build.view import BuildView
+from confdrift.build.resolve import resolve_build as view
+from confdrift.build.view import ResolvedBuild
 from confdrift.check import engine
 from confdrift.check.settings import load_settings
 from confdrift.findings import Finding, Severity
@@ -59,7 +59,7 @@ def variables(conf: str) -> set[str]:
 
 
 @cache
-def build(name: str, root: Path) -> BuildView:
+def build(name: str, root: Path) -> ResolvedBuild:
     conf = conf_of(name)
     directory = root / name / "conf"
     directory.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def naming(findings: list[Finding], names: set[str]) -> list[Finding]:
                          ids=[f"{c}-vs-{p}" for c, p, _ in cases()])
 def test_verdict_fits_measurement(child: str, parent: str, share: float, root: Path) -> None:
     names = variables(conf_of(child)) | variables(conf_of(parent))
-    found = engine.check_one(build(child, root), build(parent, root), None)
+    found = engine.check_build(build(child, root), build(parent, root), None)
     signature = [f for f in found if not f.code.startswith("CD3")]
     severe = [f for f in naming(signature, names) if f.severity is not Severity.INFO]
     if share < 90:

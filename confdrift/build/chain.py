@@ -37,7 +37,7 @@ COOKER = "<bitbake cooker>"
 
 
 @dataclass(frozen=True)
-class BuildContext:
+class LoadInfo:
     """How a build was loaded: which release, and whether its layers were read."""
 
     release: str | None
@@ -67,16 +67,16 @@ def load_build(
     the bblayers.conf layer list. Raises :class:`~confdrift.errors.ConfdriftError` subclasses
     for anything BitBake would reject.
     """
-    return load_build_context(build, release=release, layers=layers, limits=limits)[0]
+    return load_build_info(build, release=release, layers=layers, limits=limits)[0]
 
 
-def load_build_context(
+def load_build_info(
     build: BuildInput | PathLike,
     *,
     release: str | None = None,
     layers: Sequence[PathLike] | None = None,
     limits: Limits | None = None,
-) -> tuple[ResolvedConfig, BuildContext]:
+) -> tuple[ResolvedConfig, LoadInfo]:
     """:func:`load_build`, also saying how the build was loaded (``limits``: see
     :mod:`confdrift.limits`; default: the limits in force)."""
     with limits_in_force.using(limits):
@@ -85,7 +85,7 @@ def load_build_context(
 
 def _load_build_context(
     build: BuildInput | PathLike, release: str | None, layers: Sequence[PathLike] | None
-) -> tuple[ResolvedConfig, BuildContext]:
+) -> tuple[ResolvedConfig, LoadInfo]:
     inp = build if isinstance(build, BuildInput) else classify(Path(os.fspath(build)))
     named = _named_layers(inp, layers, release)
     if named and inp.local_conf is not None and all(os.path.isdir(p) for p in named):
@@ -253,7 +253,7 @@ def _layer_conf_text(layer: str) -> str:
 
 def _full_chain(
     inp: BuildInput, layer_dirs: list[str], release: str | None, *, explicit: bool
-) -> tuple[ResolvedConfig, BuildContext]:
+) -> tuple[ResolvedConfig, LoadInfo]:
     release = release or detect_release(layer_dirs)
     ev = _start(releases.RELEASES.get(release or ""), inp.topdir, overlay(inp))
     if inp.bblayers_conf is not None:
@@ -268,7 +268,7 @@ def _full_chain(
     if bitbake_conf is None:
         raise InputError("conf/bitbake.conf not found along BBPATH", str(inp.path))
     _load_base(ev, bitbake_conf)
-    context = BuildContext(release, True, tuple(layer_dirs))
+    context = LoadInfo(release, True, tuple(layer_dirs))
     return ResolvedConfig(ev), context
 
 
@@ -338,14 +338,14 @@ def _conf_files(inp: BuildInput, version: str | None) -> tuple[list[str], dict[s
     return [str(p) for p in files if p is not None], virtual
 
 
-def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig, BuildContext]:
+def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig, LoadInfo]:
     version = releases.RELEASES.get(release or "")
     files, virtual = _conf_files(inp, version)
     if not files:
         raise InputError("no local.conf to read", str(inp.path))
     if release is None:
         ev = _own_files(inp, files, virtual, None)
-        return ResolvedConfig(ev), BuildContext(None, False)
+        return ResolvedConfig(ev), LoadInfo(None, False)
     scratch = _own_files(inp, files, virtual, version)
     distro = scratch.store.get("DISTRO") or releases.DEFAULT_DISTRO
     machine = scratch.store.get("MACHINE") or releases.NO_MACHINE
@@ -356,7 +356,7 @@ def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig,
     for path in files:
         ev.load_file(path)
     _apply(ev, profile, "after")
-    context = BuildContext(
+    context = LoadInfo(
         release, False, (), profile.distro, profile.machine, profile.init_manager,
         profile_gaps=profile.gaps,
     )
@@ -406,9 +406,9 @@ def _statement(name: str, default: releases.Default) -> Statement:
 
 __all__ = [
     "BBLAYERS_CONF",
-    "BuildContext",
+    "LoadInfo",
     "detect_release",
     "forget_parsed_files",
     "load_build",
-    "load_build_context",
+    "load_build_info",
 ]

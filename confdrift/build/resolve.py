@@ -18,7 +18,7 @@ from typing import Any
 
 from confdrift.build import chain as context
 from confdrift.build import inputs
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ParseError
 from confdrift.syntax import parse
 from confdrift.syntax.nodes import Kind, ParsedFile, Statement
@@ -34,7 +34,7 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _RETRIES = 20
 
 
-def view(named: str, settings: Any = None) -> BuildView:
+def resolve_build(named: str, settings: Any = None) -> ResolvedBuild:
     """Resolve what the user named (a local.conf, a build directory or a kas file)."""
     inp = inputs.classify(named)
     release = getattr(settings, "release", None)
@@ -46,7 +46,7 @@ def view(named: str, settings: Any = None) -> BuildView:
         if errors:
             inp = replace(inp, generated={**inp.generated, **_cleaned(inp, parsed, dropped)})
         try:
-            config, how = context.load_build_context(inp, release=release, layers=layers)
+            config, how = context.load_build_info(inp, release=release, layers=layers)
             break
         except ParseError as err:
             where = (str(Path(err.filename or "").absolute()), err.line or 0)
@@ -61,7 +61,7 @@ def view(named: str, settings: Any = None) -> BuildView:
     else:
         raise errors[-1]
     local = str(inp.local_conf) if inp.local_conf is not None else None
-    return BuildView(named, config, parsed, tuple(errors), how.release, local,
+    return ResolvedBuild(named, config, parsed, tuple(errors), how.release, local,
                      _layers(how.layers), how.full_chain, how.inferred_from, how.profile_gaps,
                      _kas_map(inp))
 

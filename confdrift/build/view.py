@@ -26,7 +26,7 @@ class Config(Protocol):
 
 
 @dataclass(frozen=True)
-class BuildView:
+class ResolvedBuild:
     """One side of the comparison: a resolved build and the user's own files."""
 
     #: What the user named (a local.conf, a build directory, a kas file).

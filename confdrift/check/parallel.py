@@ -12,28 +12,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from confdrift import limits
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding
 
 #: The parent and settings of this worker process, set once by :func:`_start_worker`.
 _WORKER: dict[str, Any] = {}
 
 
-def check(
+def check_builds(
     children: Sequence[str], parent: str | None, settings: Any, jobs: int = 1
 ) -> list[Finding]:
-    """:func:`confdrift.check.engine.check` over ``jobs`` processes (serial when 1 or fewer)."""
+    """:func:`~confdrift.check.engine.check_builds` over ``jobs`` processes (serial for 1)."""
     from confdrift.check import engine  # looked up per call: tests replace the engine module
 
     jobs = min(jobs, len(children))
     if jobs <= 1:
-        return engine.check(children, parent, settings)
+        return engine.check_builds(children, parent, settings)
     # Imported only for parallel runs: they cost a one-file pre-commit check ~50 ms.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return engine.check(children, parent, settings)
+        return engine.check_builds(children, parent, settings)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(parent, settings)
@@ -49,19 +49,20 @@ def _start_worker(parent: str | None, settings: Any) -> None:
     _WORKER["parent"] = _parent_view(parent, settings)
 
 
-def _parent_view(parent: str | None, settings: Any) -> BuildView | None:
-    from confdrift.build import resolve as build
+def _parent_view(parent: str | None, settings: Any) -> ResolvedBuild | None:
+    from confdrift.build import resolve
 
     if not parent:
         return None
     with limits.using(getattr(settings, "limits", None)):
-        return build.view(parent, settings)
+        return resolve.resolve_build(parent, settings)
 
 
 def _check_child(child: str) -> list[Finding]:
-    from confdrift.build import resolve as build
+    from confdrift.build import resolve
     from confdrift.check import engine
 
     settings = _WORKER["settings"]
     with limits.using(getattr(settings, "limits", None)):
-        return engine.check_one(build.view(child, settings), _WORKER["parent"], settings)
+        child_build = resolve.resolve_build(child, settings)
+        return engine.check_build(child_build, _WORKER["parent"], settings)

@@ -27,7 +27,7 @@ from confdrift.errors import ConfdriftError, ExpansionError, InputError, LimitEr
 from confdrift.limits import Limits
 from confdrift.syntax.nodes import ParsedFile
 
-__all__ = ["HistoryEntry", "MissingInclude", "RenamedUse", "ResolvedConfig", "load"]
+__all__ = ["HistoryEntry", "MissingInclude", "RenamedUse", "ResolvedConfig", "load_files"]
 
 PathLike = str | os.PathLike[str]
 
@@ -242,7 +242,7 @@ class ResolvedConfig:
             return False
 
 
-def load(
+def load_files(
     paths: PathLike | Sequence[PathLike],
     bbpath: Iterable[PathLike] | None = None,
     overrides: Mapping[str, str] | None = None,

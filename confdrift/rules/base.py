@@ -6,16 +6,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, Location, Severity
 
 
 @dataclass(frozen=True)
-class Context:
+class RuleContext:
     """Everything one run of the rules sees."""
 
-    child: BuildView
-    parent: BuildView | None
+    child: ResolvedBuild
+    parent: ResolvedBuild | None
     #: The run's settings (parent-hashserv, parent-sstate…): read with :meth:`setting`.
     settings: Any = None
     knowledge: Any = None
@@ -31,7 +31,7 @@ def make(
     severity: Severity,
     message: str,
     *,
-    ctx: Context,
+    ctx: RuleContext,
     variable: str | None = None,
     fix: str | None = None,
     with_parent: bool = False,
@@ -47,7 +47,7 @@ def make(
                    fix)
 
 
-def _file_only(view: BuildView) -> Location | None:
+def _file_only(view: ResolvedBuild) -> Location | None:
     return Location(view.local_conf) if view.local_conf else None
 
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from confdrift import knowledge
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Location, Severity, Side
 from confdrift.rules import diff
-from confdrift.rules.base import Context
+from confdrift.rules.base import RuleContext
 from confdrift.syntax.nodes import Statement
 
 KNOWN, FEATURES, ORDERED, RECIPE, UNKNOWN = "known", "features", "ordered", "recipe", "unknown"
@@ -72,7 +72,7 @@ class Drift:
         return SCOPE_TEXT.get(self.scope or "", self.scope or "unknown tasks")
 
 
-def differences(ctx: Context) -> list[Drift]:
+def differences(ctx: RuleContext) -> list[Drift]:
     """The differences of this run, computed once and kept in ``ctx.extra``."""
     cached = ctx.extra.get("drift")
     if cached is None:
@@ -81,7 +81,7 @@ def differences(ctx: Context) -> list[Drift]:
     return list(cached)
 
 
-def _compute(ctx: Context) -> list[Drift]:
+def _compute(ctx: RuleContext) -> list[Drift]:
     assert ctx.parent is not None
     child, parent = ctx.child, ctx.parent
     ignored = _ignored(child, parent, ctx.knowledge)
@@ -93,7 +93,7 @@ def _compute(ctx: Context) -> list[Drift]:
     return _fold(ctx, drifts) + _recipe_drifts(ctx)
 
 
-def _recipe_drifts(ctx: Context) -> list[Drift]:
+def _recipe_drifts(ctx: RuleContext) -> list[Drift]:
     """``VAR:pn-foo`` settings (``:append:pn-foo`` included) that differ between the sides.
 
     A recipe-scoped variant (``PACKAGECONFIG:pn-busybox``) is a variable of its own in
@@ -124,7 +124,7 @@ def _recipe_drifts(ctx: Context) -> list[Drift]:
 _ADDS = ("append", "prepend", "remove")
 
 
-def _recipe_value(view: BuildView, name: str,
+def _recipe_value(view: ResolvedBuild, name: str,
                   statements: tuple[tuple[str, Statement], ...]) -> str | None:
     parts = name.split(":")
     adds = [p for p in parts[1:] if p in _ADDS]
@@ -139,11 +139,11 @@ def _recipe_value(view: BuildView, name: str,
     return "".join(values) if adds[0] == "append" else "".join(reversed(values))
 
 
-def _has_variant(view: BuildView, name: str) -> bool:
+def _has_variant(view: ResolvedBuild, name: str) -> bool:
     return any(h.file for h in view.config.history(name) if not h.flag)
 
 
-def _pn_statements(view: BuildView) -> dict[str, tuple[tuple[str, Statement], ...]]:
+def _pn_statements(view: ResolvedBuild) -> dict[str, tuple[tuple[str, Statement], ...]]:
     """Each ``:pn-`` name in this side's own files, with its statements in order."""
     found: dict[str, list[tuple[str, Statement]]] = {}
     for parsed in view.files:
@@ -179,7 +179,7 @@ def _relevant(name: str, ignored: set[str], kb: Any) -> bool:
     return name.split(":")[0] not in ignored or (kb is not None and kb.entry(name) is not None)
 
 
-def _ignored(child: BuildView, parent: BuildView, kb: Any) -> set[str]:
+def _ignored(child: ResolvedBuild, parent: ResolvedBuild, kb: Any) -> set[str]:
     """What BitBake leaves out of task signatures, by both sides' own lists and the release's."""
     words: set[str] = set()
     for view in (child, parent):
@@ -191,7 +191,7 @@ def _ignored(child: BuildView, parent: BuildView, kb: Any) -> set[str]:
     return words
 
 
-def _normaliser(view: BuildView) -> Callable[[str | None], str | None]:
+def _normaliser(view: ResolvedBuild) -> Callable[[str | None], str | None]:
     """Replace the build's own paths (TOPDIR, layer directories) by stable placeholders."""
     swaps = [(layer.rstrip("/"), "<layer:" + layer.rstrip("/").rsplit("/", 1)[-1] + ">")
              for layer in view.words("BBLAYERS")]
@@ -211,7 +211,7 @@ def _normaliser(view: BuildView) -> Callable[[str | None], str | None]:
     return normalise
 
 
-def _classify(ctx: Context, name: str) -> Drift | None:
+def _classify(ctx: RuleContext, name: str) -> Drift | None:
     assert ctx.parent is not None
     child, parent = ctx.child, ctx.parent
     entry = ctx.knowledge.entry(name) if ctx.knowledge is not None else None
@@ -234,7 +234,7 @@ def _classify(ctx: Context, name: str) -> Drift | None:
     return _known(ctx, name, entry, diff.describe(str(entry.compare), c, p))
 
 
-def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
+def _known(ctx: RuleContext, name: str, entry: Any, change: diff.Change) -> Drift:
     assert ctx.parent is not None
     c, p = ctx.child.get(name), ctx.parent.get(name)
     severity = knowledge.verdict(entry, c, p)
@@ -255,7 +255,7 @@ def _known(ctx: Context, name: str, entry: Any, change: diff.Change) -> Drift:
     return Drift(name, KNOWN, severity, scope, impact, change)
 
 
-def _equal_and_known(ctx: Context, name: str) -> bool:
+def _equal_and_known(ctx: RuleContext, name: str) -> bool:
     assert ctx.parent is not None
     views = (ctx.child, ctx.parent)
     values = {view.get(name) for view in views}
@@ -299,7 +299,7 @@ def _item_reach(entry: Any, child: str | None, parent: str | None
 _REFERENCE = re.compile(r"\$\{([A-Za-z0-9_\-+./~:]+)\}")
 
 
-def _through_reported(ctx: Context, name: str) -> bool:
+def _through_reported(ctx: RuleContext, name: str) -> bool:
     """Equal text on both sides: the difference comes through a variable reported itself."""
     assert ctx.parent is not None
     raw = ctx.child.config.get_unexpanded(name)
@@ -314,21 +314,21 @@ def _through_reported(ctx: Context, name: str) -> bool:
     return False
 
 
-def _derived(child: BuildView, parent: BuildView, name: str) -> bool:
+def _derived(child: ResolvedBuild, parent: ResolvedBuild, name: str) -> bool:
     raw_c, raw_p = child.config.get_unexpanded(name), parent.config.get_unexpanded(name)
     return raw_c is not None and raw_c == raw_p and "${" in raw_c
 
 
-def _user_set(ctx: Context, name: str) -> bool:
+def _user_set(ctx: RuleContext, name: str) -> bool:
     return any(_sets(view, name) for view in (ctx.child, ctx.parent) if view is not None)
 
 
-def _sets(view: BuildView, name: str) -> bool:
+def _sets(view: ResolvedBuild, name: str) -> bool:
     return any(s.name is not None and s.name.split(":")[0] == name.split(":")[0]
                for parsed in view.files for s in parsed.statements)
 
 
-def _fold(ctx: Context, drifts: list[Drift]) -> list[Drift]:
+def _fold(ctx: RuleContext, drifts: list[Drift]) -> list[Drift]:
     """Fold differences that a selected configuration file sets into the selecting variable.
 
     A root is a difference the users' own files make. Another difference belongs to a root
@@ -355,7 +355,7 @@ def _fold(ctx: Context, drifts: list[Drift]) -> list[Drift]:
     return [_with_folded(d, folded.get(d.name, ())) for d in keep]
 
 
-def _files(view: BuildView) -> tuple[str, ...]:
+def _files(view: ResolvedBuild) -> tuple[str, ...]:
     return tuple(getattr(view.config, "files", ()))
 
 
@@ -367,7 +367,7 @@ def _with_folded(d: Drift, names: Iterable[str]) -> Drift:
                  d.first_child, d.first_parent)
 
 
-def _owner(ctx: Context, name: str, roots: list[Drift], exclusive: set[str]) -> str | None:
+def _owner(ctx: RuleContext, name: str, roots: list[Drift], exclusive: set[str]) -> str | None:
     assert ctx.parent is not None
     views = (ctx.child, ctx.parent)
     deciding = [_deciding_file(view, name) for view in views]
@@ -384,7 +384,7 @@ def _owner(ctx: Context, name: str, roots: list[Drift], exclusive: set[str]) -> 
     return roots[0].name if touched & exclusive or from_profile else None
 
 
-def _substitutes(ctx: Context, root: str, name: str) -> bool:
+def _substitutes(ctx: RuleContext, root: str, name: str) -> bool:
     """The parent's value with the root's value swapped for the child's is the child's value
     (``OVERRIDES`` naming the distro): the difference is the root's, carried along."""
     assert ctx.parent is not None
@@ -401,7 +401,7 @@ def _names_file(value: str, path: str) -> bool:
     return value == stem or stem.endswith("-" + value) or f"/{value}/" in path
 
 
-def _deciding_file(view: BuildView, name: str) -> str | None:
+def _deciding_file(view: ResolvedBuild, name: str) -> str | None:
     history = [h for h in view.config.history(name) if not h.flag]
     chosen = [h for h in history if h.changed_final] or history
     return chosen[-1].file if chosen else None

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.datastore.history import HistoryEntry
 from confdrift.datastore.includes import MissingInclude
 from confdrift.datastore.overrides import new_override_syntax
 from confdrift.errors import ParseError
 from confdrift.findings import Finding, Location, Severity
 from confdrift.rules import rule
-from confdrift.rules.base import Context
+from confdrift.rules.base import RuleContext
 from confdrift.syntax.nodes import Kind, ParsedFile, Statement
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -28,7 +28,7 @@ _BY_REASON = {
 }
 
 
-def _views(ctx: Context) -> Iterator[tuple[str, BuildView]]:
+def _views(ctx: RuleContext) -> Iterator[tuple[str, ResolvedBuild]]:
     yield "child", ctx.child
     if ctx.parent is not None:
         yield "parent", ctx.parent
@@ -39,7 +39,7 @@ def _prefix(side: str) -> str:
     return "" if side == "child" else "in the parent: "
 
 
-def _from_error(code: str, name: str, side: str, error: ParseError, view: BuildView) -> Finding:
+def _from_error(code: str, name: str, side: str, error: ParseError, view: ResolvedBuild) -> Finding:
     where = Location(error.filename or "", error.line or 0, error.column or 0)
     prefix = _prefix(side)
     kept = _statement_at(view, error, recovered=True)
@@ -52,7 +52,7 @@ def _from_error(code: str, name: str, side: str, error: ParseError, view: BuildV
     return Finding(code, name, E, prefix + error.message, where, variable, fix=fix)
 
 
-def _statement_at(view: BuildView, error: ParseError, *, recovered: bool) -> Statement | None:
+def _statement_at(view: ResolvedBuild, error: ParseError, *, recovered: bool) -> Statement | None:
     """The assignment on the error's line: the one confdrift kept from the rejected line (a
     value before a comment) when ``recovered``, else the one the error is about."""
     for parsed in view.files:
@@ -74,7 +74,7 @@ def _rewritten(s: Statement, name: str) -> str:
     return f"{export}{name}{flag} {s.op} {quote}{value}{quote}"
 
 
-def _errors(ctx: Context, wanted: str | None) -> Iterator[Finding]:
+def _errors(ctx: RuleContext, wanted: str | None) -> Iterator[Finding]:
     for side, view in _views(ctx):
         for error in view.errors:
             code, name = _BY_REASON.get(error.reason or "", ("CD001", "syntax-error"))
@@ -83,7 +83,7 @@ def _errors(ctx: Context, wanted: str | None) -> Iterator[Finding]:
 
 
 @rule("CD001", "syntax-error", E, "A line BitBake's reader rejects")
-def syntax_error(ctx: Context) -> Iterator[Finding]:
+def syntax_error(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports every line BitBake's configuration reader would stop on ("unparsed line"), with
@@ -102,7 +102,7 @@ def syntax_error(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD002", "comment-after-value", E,
       "A comment after a value: BitBake stops with 'unparsed line'")
-def comment_after_value(ctx: Context) -> Iterator[Finding]:
+def comment_after_value(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports `VAR = "value"  # comment`.
@@ -120,7 +120,7 @@ def comment_after_value(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD003", "old-override-syntax", E,
       "Old override syntax (VAR_append): current BitBake refuses it")
-def old_override_syntax(ctx: Context) -> Iterator[Finding]:
+def old_override_syntax(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports assignments whose name contains `_append`, `_prepend` or `_remove`.
@@ -136,7 +136,7 @@ def old_override_syntax(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("CD004", "renamed-variable", E, "A variable that BitBake knows was renamed")
-def renamed_variable(ctx: Context) -> Iterator[Finding]:
+def renamed_variable(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports settings of renamed variables (`BB_ENV_EXTRAWHITE`, `LICENSE_FLAGS_WHITELIST`,
@@ -169,7 +169,7 @@ def renamed_variable(ctx: Context) -> Iterator[Finding]:
                           Location(parsed.filename, s.span.line), s.name, fix=fix)
 
 
-def _user_assignments(view: BuildView) -> Iterator[tuple[ParsedFile, Statement]]:
+def _user_assignments(view: ResolvedBuild) -> Iterator[tuple[ParsedFile, Statement]]:
     for parsed in view.files:
         for s in parsed.statements:
             if s.kind is Kind.ASSIGN and s.name:
@@ -182,7 +182,7 @@ _ADDING = frozenset({"+=", "=+", ".=", "=."})
 
 @rule("CD006", "default-lost-by-append-operator", W,
       "VAR += in local.conf throws away the distro's or machine's default (use :append)")
-def default_lost(ctx: Context) -> Iterator[Finding]:
+def default_lost(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports `+=`, `=+`, `.=` and `=.` in the user's files on a variable that the
@@ -249,7 +249,7 @@ def _spaced(s: Statement) -> str:
 
 
 @rule("CD005", "missing-required-file", E, "A `require` names a file that does not exist")
-def missing_required(ctx: Context) -> Iterator[Finding]:
+def missing_required(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports `require` statements whose file is found neither next to the including file nor
@@ -270,7 +270,7 @@ _MEANT = frozenset({"=", "?=", ":="})
 
 @rule("CD007", "assignment-overridden", W,
       "A value the user's file sets is replaced by a configuration file read later")
-def assignment_overridden(ctx: Context) -> Iterator[Finding]:
+def assignment_overridden(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports an assignment in the user's own files (local.conf, site.conf, auto.conf) whose
@@ -309,7 +309,7 @@ def assignment_overridden(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD008", "release-unknown", W,
       "No release is known, so the release's defaults are not applied")
-def release_unknown(ctx: Context) -> Iterator[Finding]:
+def release_unknown(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports a build whose layers are not on disk when confdrift was not told its release
@@ -337,7 +337,7 @@ def release_unknown(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD009", "release-inferred", INFO,
       "The release was inferred from hints, not given or read from the layers")
-def release_inferred(ctx: Context) -> Iterator[Finding]:
+def release_inferred(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Says which release confdrift assumed for a build whose layers are not on disk, and
@@ -361,7 +361,7 @@ def release_inferred(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD011", "release-profile-gap", W,
       "The release profile has no measurement for this DISTRO or MACHINE")
-def release_profile_gap(ctx: Context) -> Iterator[Finding]:
+def release_profile_gap(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports a build checked without its layers whose `DISTRO` or `MACHINE` the built-in
@@ -388,16 +388,16 @@ def release_profile_gap(ctx: Context) -> Iterator[Finding]:
                           _label_location(view))
 
 
-def _whose(side: str, view: BuildView) -> str:
+def _whose(side: str, view: ResolvedBuild) -> str:
     return view.label if side == "child" else f"in the parent ({view.label})"
 
 
-def _label_location(view: BuildView) -> Location:
+def _label_location(view: ResolvedBuild) -> Location:
     return Location(view.local_conf or view.label, 0)
 
 
 @rule("CD010", "include-not-found", INFO, "An `include` in the user's files finds no file")
-def include_not_found(ctx: Context) -> Iterator[Finding]:
+def include_not_found(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports an `include` (or an `include_all` entry) in local.conf, site.conf or auto.conf

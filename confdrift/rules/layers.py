@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, Location, Severity, Side
 from confdrift.rules import rule
-from confdrift.rules.base import Context, make
+from confdrift.rules.base import RuleContext, make
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _by_collection(view: BuildView) -> dict[str, Any]:
+def _by_collection(view: ResolvedBuild) -> dict[str, Any]:
     return {name: layer for layer in view.layers for name in layer.names}
 
 
@@ -25,7 +25,7 @@ def _side(layer: Any, what: str) -> Side:
     return Side(what, str(layer.path)) if layer is not None else Side(None, "not in BBLAYERS")
 
 
-def _layer_finding(ctx: Context, code: str, name: str, severity: Severity, message: str,
+def _layer_finding(ctx: RuleContext, code: str, name: str, severity: Severity, message: str,
                    child: Any, parent: Any, child_text: str | None, parent_text: str | None,
                    fix: str | None) -> Finding:
     base = make(code, name, severity, message, ctx=ctx, variable="BBLAYERS", fix=fix,
@@ -37,7 +37,7 @@ def _layer_finding(ctx: Context, code: str, name: str, severity: Severity, messa
 
 @rule("CD201", "layer-set-drift", W,
       "A layer collection is in one build's BBLAYERS but not the other's", needs_parent=True)
-def layer_set(ctx: Context) -> Iterator[Finding]:
+def layer_set(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares the layer collections (`BBFILE_COLLECTIONS`) of child and parent, when both
@@ -71,7 +71,7 @@ def layer_set(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD202", "layer-revision-drift", E,
       "A layer both builds use is checked out at different commits", needs_parent=True)
-def layer_revision(ctx: Context) -> Iterator[Finding]:
+def layer_revision(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     For layers that are git checkouts on both sides, compares the checked-out commits.
@@ -106,7 +106,7 @@ def _commit(layer: Any) -> str | None:
 
 @rule("CD203", "core-series-drift", E,
       "Child and parent are built from different releases", needs_parent=True)
-def core_series(ctx: Context) -> Iterator[Finding]:
+def core_series(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares the release of the two builds: `LAYERSERIES_CORENAMES` of the core layer when

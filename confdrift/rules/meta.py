@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ConfdriftError
 from confdrift.findings import Finding, Location, Severity
 from confdrift.rules import Rule, register, rule
-from confdrift.rules.base import Context
+from confdrift.rules.base import RuleContext
 
 UNUSED_SUPPRESSION = register(
     Rule(
@@ -40,7 +40,7 @@ Delete the comment, or the codes in it that no longer match anything.""",
 
 @rule("CD902", "not-evaluated", Severity.INFO,
       "A value holds inline Python that confdrift does not evaluate")
-def not_evaluated(ctx: Context) -> Iterator[Finding]:
+def not_evaluated(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Names the variables the user's files set, or that the knowledge base says change task
@@ -68,7 +68,7 @@ def not_evaluated(ctx: Context) -> Iterator[Finding]:
                 break
 
 
-def _watched(ctx: Context) -> set[str]:
+def _watched(ctx: RuleContext) -> set[str]:
     """What the user wrote, and the variables whose comparison the gap leaves open: known to
     change signatures, with different unexpanded text on the two sides."""
     views = [v for v in (ctx.child, ctx.parent) if v is not None]
@@ -82,14 +82,14 @@ def _watched(ctx: Context) -> set[str]:
     return names
 
 
-def _unexpanded(view: BuildView, name: str) -> str | None:
+def _unexpanded(view: ResolvedBuild, name: str) -> str | None:
     try:
         return view.config.get_unexpanded(name)
     except ConfdriftError:
         return None
 
 
-def _reasons(view: BuildView, name: str) -> tuple[str, ...]:
+def _reasons(view: ResolvedBuild, name: str) -> tuple[str, ...]:
     unevaluated = getattr(view.config, "unevaluated", None)
     if unevaluated is None:
         return ()
@@ -99,5 +99,5 @@ def _reasons(view: BuildView, name: str) -> tuple[str, ...]:
         return ()
 
 
-def _file(view: BuildView) -> Location | None:
+def _file(view: ResolvedBuild) -> Location | None:
     return Location(view.local_conf) if view.local_conf else None

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from confdrift.findings import Finding, Severity
 from confdrift.rules import rule
-from confdrift.rules.base import Context, make
+from confdrift.rules.base import RuleContext, make
 from confdrift.rules.mirrors import mirror_pairs
 
 E = Severity.ERROR
@@ -20,7 +20,7 @@ E = Severity.ERROR
 
 @rule("CD317", "hashserv-unreachable", E,
       "--probe: the hash-equivalence server the child is wired to does not answer")
-def hashserv_unreachable(ctx: Context) -> Iterator[Finding]:
+def hashserv_unreachable(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     With `--probe`, connects to `BB_HASHSERVE_UPSTREAM` (or a `BB_HASHSERVE` address).
@@ -52,7 +52,7 @@ def hashserv_unreachable(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD318", "sstate-mirror-unreachable", E,
       "--probe: an sstate mirror the child is wired to does not answer")
-def sstate_mirror_unreachable(ctx: Context) -> Iterator[Finding]:
+def sstate_mirror_unreachable(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     With `--probe`, sends an HTTP request to each `SSTATE_MIRRORS` URL's object directory

@@ -12,13 +12,13 @@ from dataclasses import replace
 
 from confdrift.findings import Finding, Severity
 from confdrift.rules import drift, rule
-from confdrift.rules.base import Context, assignment, make
+from confdrift.rules.base import RuleContext, assignment, make
 from confdrift.rules.diff import Change
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _fix(ctx: Context, name: str) -> str | None:
+def _fix(ctx: RuleContext, name: str) -> str | None:
     parent = ctx.parent
     value = parent.get(name) if parent else None
     if value is None:
@@ -38,7 +38,7 @@ def _items_fix(d: drift.Drift) -> str | None:
     return "\n".join(lines) or None
 
 
-def _finding(ctx: Context, code: str, rule_name: str, d: drift.Drift, message: str,
+def _finding(ctx: RuleContext, code: str, rule_name: str, d: drift.Drift, message: str,
              fix: str | None = "") -> Finding:
     """The finding for ``d``; ``fix`` defaults to the drift's own, else the parent's value."""
     if fix == "":
@@ -54,7 +54,7 @@ def _finding(ctx: Context, code: str, rule_name: str, d: drift.Drift, message: s
 
 @rule("CD101", "signature-drift", E,
       "A variable that changes task signatures differs from the parent's", needs_parent=True)
-def signature_drift(ctx: Context) -> Iterator[Finding]:
+def signature_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares every variable the knowledge base knows to change task signatures (MACHINE,
@@ -82,7 +82,7 @@ def signature_drift(ctx: Context) -> Iterator[Finding]:
 @rule("CD102", "feature-set-drift", E,
       "DISTRO_FEATURES (or another set of words) differs in items that tasks test",
       needs_parent=True)
-def features_drift(ctx: Context) -> Iterator[Finding]:
+def features_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares `DISTRO_FEATURES`, `MACHINE_FEATURES` and other feature lists as *sets of
@@ -105,7 +105,7 @@ def features_drift(ctx: Context) -> Iterator[Finding]:
 @rule("CD103", "package-classes-drift", E,
       "PACKAGE_CLASSES differs: its first entry picks the package format of the rootfs",
       needs_parent=True)
-def package_classes_drift(ctx: Context) -> Iterator[Finding]:
+def package_classes_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares `PACKAGE_CLASSES` as an ordered list.
@@ -126,7 +126,7 @@ def package_classes_drift(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD104", "recipe-scoped-drift", W,
       "A recipe-scoped setting (VAR:pn-foo) differs", needs_parent=True)
-def recipe_drift(ctx: Context) -> Iterator[Finding]:
+def recipe_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares override-qualified settings for one recipe, such as
@@ -148,7 +148,7 @@ def recipe_drift(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD105", "unknown-impact-drift", W,
       "A variable confdrift has no knowledge of differs from the parent's", needs_parent=True)
-def unknown_drift(ctx: Context) -> Iterator[Finding]:
+def unknown_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports every other variable whose value differs, unless BitBake excludes it from task

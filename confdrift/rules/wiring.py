@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from confdrift.build.view import BuildView
+from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, Severity
 from confdrift.rules import rule
-from confdrift.rules.base import Context, assignment, make
+from confdrift.rules.base import RuleContext, assignment, make
 from confdrift.rules.mirrors import (
     Address,
     MirrorPair,
@@ -38,7 +38,7 @@ def _on(value: str | None) -> bool:
     return (value or "").strip() == "1"
 
 
-def _parent_hashserv(ctx: Context) -> str | None:
+def _parent_hashserv(ctx: RuleContext) -> str | None:
     """The parent's hash server as far as it is known: configuration first, then its upstream."""
     configured = ctx.setting("parent_hashserv")
     if configured:
@@ -46,11 +46,11 @@ def _parent_hashserv(ctx: Context) -> str | None:
     return ctx.parent.get("BB_HASHSERVE_UPSTREAM") if ctx.parent else None
 
 
-def _uses_equivhash(view: BuildView) -> bool:
+def _uses_equivhash(view: ResolvedBuild) -> bool:
     return view.get("BB_SIGNATURE_HANDLER") == EQUIV
 
 
-def _child_hash_route(child: BuildView) -> str | None:
+def _child_hash_route(child: ResolvedBuild) -> str | None:
     """The server the child pulls equivalences from: an upstream, or a direct server."""
     serve = child.get("BB_HASHSERVE") or ""
     if serve == "auto":
@@ -60,7 +60,7 @@ def _child_hash_route(child: BuildView) -> str | None:
 
 @rule("CD301", "hashserv-upstream-missing", E,
       "The parent uses hash equivalence but the child cannot see the parent's hash database")
-def upstream_missing(ctx: Context) -> Iterator[Finding]:
+def upstream_missing(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks that a child of a parent using hash equivalence (`BB_SIGNATURE_HANDLER =
@@ -90,7 +90,7 @@ def upstream_missing(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD302", "hashserv-upstream-ignored", E,
       "BB_HASHSERVE_UPSTREAM is set but BB_HASHSERVE is not exactly \"auto\"")
-def upstream_ignored(ctx: Context) -> Iterator[Finding]:
+def upstream_ignored(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags `BB_HASHSERVE_UPSTREAM` when `BB_HASHSERVE` is anything but exactly `auto`.
@@ -112,7 +112,7 @@ def upstream_ignored(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD303", "unknown-signature-handler", E,
       "BB_SIGNATURE_HANDLER names a handler BitBake does not know")
-def unknown_handler(ctx: Context) -> Iterator[Finding]:
+def unknown_handler(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks `BB_SIGNATURE_HANDLER` against the handlers BitBake and OE define
@@ -136,7 +136,7 @@ def unknown_handler(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD304", "hashserv-needs-equivhash", E,
       "A hash server is configured but the signature handler does not use one")
-def needs_equivhash(ctx: Context) -> Iterator[Finding]:
+def needs_equivhash(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags `BB_HASHSERVE_UPSTREAM` (or a `BB_HASHSERVE` address) together with a signature
@@ -162,7 +162,7 @@ def needs_equivhash(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD305", "equivhash-without-hashserve", E,
       "OEEquivHash without BB_HASHSERVE: BitBake refuses to start")
-def equivhash_without_server(ctx: Context) -> Iterator[Finding]:
+def equivhash_without_server(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags `BB_SIGNATURE_HANDLER = "OEEquivHash"` when `BB_HASHSERVE` is unset or empty.
@@ -185,7 +185,7 @@ def equivhash_without_server(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD306", "hashserv-address-invalid", E,
       "A hash-server address BitBake's client cannot parse")
-def address_invalid(ctx: Context) -> Iterator[Finding]:
+def address_invalid(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Parses `BB_HASHSERVE_UPSTREAM` (and `BB_HASHSERVE` when it is not `auto`) the way
@@ -220,7 +220,7 @@ def _address_problem(value: str, release: str | None) -> str | None:
 
 @rule("CD307", "sstate-mirror-malformed", E,
       "An SSTATE_MIRRORS entry that BitBake drops or that misses every object")
-def sstate_mirror_malformed(ctx: Context) -> Iterator[Finding]:
+def sstate_mirror_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks `SSTATE_MIRRORS` as BitBake reads it: whitespace-separated pairs of a regex
@@ -277,7 +277,7 @@ def _mirror_line(pair: MirrorPair) -> str:
 
 @rule("CD308", "sstate-unreachable", E,
       "The child has no route to the parent's sstate cache")
-def sstate_unreachable(ctx: Context) -> Iterator[Finding]:
+def sstate_unreachable(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks that the child reaches the parent's sstate: the same `SSTATE_DIR`, or an
@@ -324,7 +324,7 @@ def _same_dir(sstate_dir: str | None, served: object) -> bool:
 
 @rule("CD309", "hashserv-upstream-mismatch", E,
       "The child's hash-equivalence upstream is not the parent's server", needs_parent=False)
-def upstream_mismatch(ctx: Context) -> Iterator[Finding]:
+def upstream_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Where the parent's hash server is known (`parent-hashserv` in confdrift's configuration,
@@ -346,7 +346,7 @@ def upstream_mismatch(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD310", "source-mirror-inert", W,
       "SOURCE_MIRROR_URL does nothing without INHERIT += \"own-mirrors\"")
-def source_mirror_inert(ctx: Context) -> Iterator[Finding]:
+def source_mirror_inert(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags `SOURCE_MIRROR_URL` when `own-mirrors` is not inherited.
@@ -369,7 +369,7 @@ def source_mirror_inert(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD311", "source-mirror-not-url", E,
       "SOURCE_MIRROR_URL must be one URL, not a regex/URL pair")
-def source_mirror_not_url(ctx: Context) -> Iterator[Finding]:
+def source_mirror_not_url(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks that `SOURCE_MIRROR_URL` is a single URL of a flat download directory.
@@ -403,7 +403,7 @@ def _flat(url: str) -> str:
 
 @rule("CD312", "network-cuts-off-mirror", E,
       "BB_NO_NETWORK disables the child's HTTP sstate mirror")
-def network_cut_off(ctx: Context) -> Iterator[Finding]:
+def network_cut_off(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags `BB_NO_NETWORK = "1"` with a network `SSTATE_MIRRORS` entry and without
@@ -428,7 +428,7 @@ def network_cut_off(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD313", "premirror-only-without-mirror", W,
       "BB_FETCH_PREMIRRORONLY without any premirror: every fetch fails")
-def premirror_only(ctx: Context) -> Iterator[Finding]:
+def premirror_only(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags `BB_FETCH_PREMIRRORONLY = "1"` when neither `PREMIRRORS` nor an inherited
@@ -451,7 +451,7 @@ def premirror_only(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD314", "mirror-list-malformed", W,
       "PREMIRRORS or MIRRORS has an unpaired item")
-def mirrors_malformed(ctx: Context) -> Iterator[Finding]:
+def mirrors_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks that `PREMIRRORS` and `MIRRORS` are whitespace-separated `REGEX URL` pairs.
@@ -473,7 +473,7 @@ def mirrors_malformed(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD315", "fragment-overrides-wiring", W,
       "An enabled fragment assigns the hash-server upstream after local.conf")
-def fragment_overrides(ctx: Context) -> Iterator[Finding]:
+def fragment_overrides(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags the `core/yocto/sstate-mirror-cdn` fragment in `OE_FRAGMENTS` when the child's
@@ -497,14 +497,14 @@ def fragment_overrides(ctx: Context) -> Iterator[Finding]:
                        scope="wiring")
 
 
-def _user_sets(view: BuildView, name: str) -> bool:
+def _user_sets(view: ResolvedBuild, name: str) -> bool:
     return any(s.name is not None and s.name.split(":")[0] == name and s.flag is None
                for parsed in view.files for s in parsed.statements)
 
 
 @rule("CD316", "hashequiv-method-mismatch", E,
       "Child and parent compute output hashes differently", needs_parent=True)
-def hashequiv_method(ctx: Context) -> Iterator[Finding]:
+def hashequiv_method(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares `SSTATE_HASHEQUIV_METHOD`, `HASHEQUIV_HASH_VERSION` and
@@ -531,7 +531,7 @@ def hashequiv_method(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD319", "sstate-mirror-no-downloadfilename", Severity.INFO,
       "An HTTP(S) SSTATE_MIRRORS URL without ;downloadfilename=PATH, the documented form")
-def sstate_mirror_no_downloadfilename(ctx: Context) -> Iterator[Finding]:
+def sstate_mirror_no_downloadfilename(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Flags an HTTP(S) `SSTATE_MIRRORS` URL that has `PATH` but not `;downloadfilename=PATH`,
@@ -562,7 +562,7 @@ def sstate_mirror_no_downloadfilename(ctx: Context) -> Iterator[Finding]:
 
 @rule("CD320", "download-mirror-mismatch", W,
       "The child does not fetch sources from the parent's downloads (parent-downloads)")
-def download_mirror_mismatch(ctx: Context) -> Iterator[Finding]:
+def download_mirror_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Where confdrift's configuration names the parent's downloads (`parent-downloads`),

@@ -20,7 +20,7 @@ from confdrift.syntax import diagnose
 from confdrift.syntax.dialect import dialect
 from confdrift.syntax.lines import Block, LogicalLine, conf_lines, recipe_lines
 from confdrift.syntax.nodes import ParsedFile, ParseWarning, Span, Statement
-from confdrift.syntax.statements import Builder, Context, Unparsed
+from confdrift.syntax.statements import Builder, FileContext, Unparsed
 
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
@@ -70,7 +70,7 @@ def _parse_text(
     recover: bool,
 ) -> ParsedFile:
     rules = dialect(version)
-    ctx = Context(
+    ctx = FileContext(
         filename,
         reader or reader_for(filename),
         rules,
@@ -212,7 +212,7 @@ def _block(block: Block) -> tuple[Statement, ...]:
 class _Run:
     """One parse: the grammar over all logical lines, with recovery and checks."""
 
-    ctx: Context
+    ctx: FileContext
     errors: list[ParseError]
     warnings: list[ParseWarning] = field(default_factory=list)
 

@@ -46,7 +46,7 @@ _KIND = {
 
 
 @dataclass(frozen=True, slots=True)
-class Context:
+class FileContext:
     """What one parse is reading: which file, with which reader and BitBake version."""
 
     filename: str
@@ -69,7 +69,7 @@ class Unparsed(Exception):
 class Builder:
     """Turns one matched logical line into a :class:`Statement`."""
 
-    def __init__(self, ctx: Context, line: LogicalLine, warnings: list[ParseWarning]) -> None:
+    def __init__(self, ctx: FileContext, line: LogicalLine, warnings: list[ParseWarning]) -> None:
         self.ctx = ctx
         self.line = line
         self.warnings = warnings
