@@ -1,1 +1,4 @@
-"""views"""
+"""What ``confdrift show`` and ``confdrift explain`` print: a build's values and their history.
+
+Apart from ``report/``, which renders findings only.
+"""
