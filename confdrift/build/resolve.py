@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from confdrift.build import chain as context
 from confdrift.build import inputs
@@ -22,6 +22,10 @@ from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ParseError
 from confdrift.syntax import parse
 from confdrift.syntax.nodes import Kind, ParsedFile, Statement
+
+if TYPE_CHECKING:
+    from confdrift.build.layers import LayerInfo
+    from confdrift.build.relocate import KasMap
 
 #: Operators that store a strong value: the old-override check applies to them only.
 _STRONG = frozenset({"=", "?=", ":=", "+=", "=+", ".=", "=."})
@@ -66,7 +70,7 @@ def resolve_build(named: str, settings: Any = None) -> ResolvedBuild:
                      _kas_map(inp))
 
 
-def _kas_map(inp: inputs.BuildInput) -> Any:
+def _kas_map(inp: inputs.BuildInput) -> KasMap | None:
     if inp.kas is None or inp.topdir is None:
         return None
     from confdrift.build.relocate import kas_map
@@ -158,7 +162,7 @@ def _read(path: str) -> str:
     return Path(path).read_bytes().decode("utf-8")
 
 
-def _layers(dirs: Sequence[str]) -> tuple[Any, ...]:
+def _layers(dirs: Sequence[str]) -> tuple[LayerInfo, ...]:
     if not dirs:
         return ()
     from confdrift.build.layers import describe_layers

@@ -5,12 +5,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from confdrift.datastore.history import HistoryEntry
 from confdrift.errors import ParseError
 from confdrift.findings import Location, Side
 from confdrift.syntax.nodes import ParsedFile
+
+if TYPE_CHECKING:
+    from confdrift.build.layers import LayerInfo
+    from confdrift.build.relocate import KasMap
 
 
 class Config(Protocol):
@@ -41,7 +45,7 @@ class ResolvedBuild:
     #: The file a fix line goes into (the child's local.conf).
     local_conf: str | None = None
     #: Layer descriptions (``confdrift.build.layers.LayerInfo``), when the layers are present.
-    layers: tuple[Any, ...] = ()
+    layers: tuple[LayerInfo, ...] = ()
     #: The whole chain was loaded from the layers (else: the user's files and a profile).
     full_chain: bool = False
     #: What the release was inferred from, when no one said and no layer.conf told.
@@ -50,7 +54,7 @@ class ResolvedBuild:
     profile_gaps: tuple[str, ...] = ()
     #: kas projects: where the generated files' lines are written in the YAML
     #: (``confdrift.build.relocate.KasMap``).
-    kas_map: Any = None
+    kas_map: KasMap | None = None
 
     @functools.cached_property
     def own_files(self) -> frozenset[str]:
