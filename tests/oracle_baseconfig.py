@@ -7,9 +7,10 @@ LAYERDIR baked, then conf/bitbake.conf along BBPATH with all it includes) and st
 
 Adjustments, each needed because the oracle is BitBake 2.19 reading older metadata:
 
-* ``BB_CURRENT_MC`` is ``"default"`` for kirkstone, scarthgap and styhead (BitBake < 2.12):
-  their bitbake.conf does ``require conf/multiconfig/${BB_CURRENT_MC}.conf`` and their own
-  BitBake set it that way. From walnascar on it is ``""``, as 2.19 sets it.
+* ``BB_CURRENT_MC`` is the release record's ``main_multiconfig_name``: ``"default"`` for
+  kirkstone, scarthgap and styhead (BitBake < 2.12), whose bitbake.conf does ``require
+  conf/multiconfig/${BB_CURRENT_MC}.conf`` and whose own BitBake set it that way. From
+  walnascar on it is ``""``, as 2.19 sets it.
 * walnascar's ``addfragments`` has three arguments (BitBake 2.12); 2.19 only parses four. The
   oracle accepts a three-argument line as a four-argument one with no built-in fragments, which
   is what 2.12 did.
@@ -33,13 +34,13 @@ from typing import Any
 
 from oracle import captured_bitbake_log
 
-from confdrift.syntax.dialect import RELEASES as DIALECT_RELEASES
+from confdrift.syntax import releases as table
 
 SHARED = Path(__file__).resolve().parents[1] / "../shared"
 RELEASES_DIR = SHARED / "releases"
 
 #: BitBake version of each release (the parser dialect confdrift must use for it).
-BITBAKE_VERSION = dict(DIALECT_RELEASES)
+BITBAKE_VERSION = {r.name: r.bitbake_version for r in table.RELEASES}
 RELEASES = tuple(BITBAKE_VERSION)
 _OE_STUB_MESSAGE = "confdrift oracle: oe-core's Python library is not available"
 _NO_BUILTINS = "_CONFDRIFT_ORACLE_NO_BUILTIN_FRAGMENTS"
@@ -63,10 +64,6 @@ class OracleResult:
 
     values: dict[str, str | Unresolved]
     data: Any = field(repr=False)  #: the bb datastore, for flags and history
-
-
-def version_tuple(release: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in BITBAKE_VERSION[release].split("."))
 
 
 def import_bb() -> Any:
@@ -136,7 +133,7 @@ def _fresh_store(bb: Any, release: str, topdir: Path, tracking: bool) -> Any:
     if tracking:
         data.enableTracking()
     data.setVar("__bbclasstype", "global")
-    data.setVar("BB_CURRENT_MC", "default" if version_tuple(release) < (2, 12) else "")
+    data.setVar("BB_CURRENT_MC", table.get(release).main_multiconfig_name)
     data.setVar(_NO_BUILTINS, "")
     data.setVar("TOPDIR", str(topdir))
     return data

@@ -186,8 +186,8 @@ def test_cache_write_fault_keeps_the_old_entry_and_no_temporary(
 
 def _options_of(path: Path) -> list[cache.Options]:
     """The options parse_file used for ``path`` (found by the entry it wrote)."""
-    from confdrift.syntax.dialect import dialect
     from confdrift.syntax.parse import base_config_for, reader_for
+    from confdrift.syntax.releases import dialect
 
     name = str(path)
     return [(reader_for(name), base_config_for(name), dialect(None).version, False)]

@@ -15,7 +15,7 @@ import oracle
 import pytest
 
 from confdrift.errors import ParseError
-from confdrift.syntax.dialect import RELEASES
+from confdrift.syntax import releases
 from confdrift.syntax.parse import base_config_for, parse_text
 
 SHARED = Path(__file__).resolve().parents[1] / "../shared"
@@ -70,7 +70,7 @@ def test_release_file_reads_as_bitbake_reads_it(path: Path) -> None:
 @pytest.mark.parametrize("path", RELEASE_FILES, ids=_ids(RELEASE_FILES))
 def test_release_file_is_accepted_by_its_own_bitbake_version(path: Path) -> None:
     release = path.resolve().relative_to((SHARED / "releases").resolve()).parts[0]
-    version = RELEASES[release]
+    version = releases.get(release).bitbake_version
     accepted, rows = _confdrift(path, version)
     assert accepted == (path.name not in NOT_BITBAKE)
     newest_accepted, newest_rows = _confdrift(path)

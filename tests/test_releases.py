@@ -14,6 +14,7 @@ import pytest
 from confdrift.build import releases
 from confdrift.build.chain import load_build, load_build_info
 from confdrift.errors import UsageError
+from confdrift.syntax import releases as table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
 #: local.conf fixtures (None) and inline texts. None changes TCLIBC or TCMODE: a profile is
@@ -59,8 +60,9 @@ def test_every_release_has_a_profile_for_each_distro(release: str) -> None:
         assert {"", "qemux86-64", "qemuarm64"} <= set(releases.machines(release, distro))
     assert "systemd" in releases.init_managers(release, "poky")
     profile = releases.profile(release, "poky", "qemux86-64")
-    assert profile.bitbake_version == releases.RELEASES[release]
-    assert profile.variables["LAYERSERIES_CORENAMES"].value == releases.CORENAMES[release]
+    record = table.get(release)
+    assert profile.bitbake_version == record.bitbake_version
+    assert profile.variables["LAYERSERIES_CORENAMES"].value == " ".join(record.corenames)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

@@ -27,6 +27,7 @@ from confdrift.datastore.resolved import ResolvedConfig
 from confdrift.datastore.varstore import VarStore
 from confdrift.errors import InputError
 from confdrift.limits import Limits
+from confdrift.syntax import releases as table
 from confdrift.syntax.nodes import Kind, ParsedFile, Span, Statement
 
 PathLike = str | os.PathLike[str]
@@ -181,17 +182,10 @@ def _start(
     version: str | None, topdir: Path | None, virtual: dict[str, str] | None = None
 ) -> Evaluator:
     ev = Evaluator(_Store(), _Files(version, virtual))
-    # BitBake < 2.12 named the main configuration "default" (its bitbake.conf requires
-    # conf/multiconfig/${BB_CURRENT_MC}.conf); 2.12+ uses "".
-    old = version is not None and _vtuple(version) < (2, 12)
-    _preset(ev, "BB_CURRENT_MC", "default" if old else "")
+    _preset(ev, "BB_CURRENT_MC", table.by_version(version).main_multiconfig_name)
     if topdir is not None:
         _preset(ev, "TOPDIR", str(topdir))
     return ev
-
-
-def _vtuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 # --- the full chain ----------------------------------------------------------------------
@@ -211,7 +205,7 @@ def _named_layers(
 
 
 def _bblayers(inp: BuildInput, release: str | None) -> list[str]:
-    version = releases.RELEASES.get(release or "")
+    version = releases.bitbake_version(release)
     ev = _start(version, inp.topdir)
     assert inp.bblayers_conf is not None
     ev.load_file(str(inp.bblayers_conf), top=True)
@@ -240,7 +234,7 @@ def detect_release(layer_dirs: Iterable[str]) -> str | None:
         match = _CORENAMES.search(text)
         if match:
             return releases.release_for_corenames(match.group(1))
-    known = set(releases.RELEASES)
+    known = set(releases.known_releases())
     named = [set(found.split()) & known for text in texts for found in _COMPAT.findall(text)]
     common = set.intersection(*named) if named else set()
     return common.pop() if len(common) == 1 else None
@@ -255,7 +249,7 @@ def _full_chain(
     inp: BuildInput, layer_dirs: list[str], release: str | None, *, explicit: bool
 ) -> tuple[ResolvedConfig, LoadInfo]:
     release = release or detect_release(layer_dirs)
-    ev = _start(releases.RELEASES.get(release or ""), inp.topdir, overlay(inp))
+    ev = _start(releases.bitbake_version(release), inp.topdir, overlay(inp))
     if inp.bblayers_conf is not None:
         _load_base(ev, str(inp.bblayers_conf))
     if explicit or inp.bblayers_conf is None:
@@ -333,13 +327,13 @@ def _conf_files(inp: BuildInput, version: str | None) -> tuple[list[str], dict[s
     if inp.kind == "kas" and inp.topdir is not None and LOCAL_CONF in inp.generated:
         return [str(inp.topdir / "conf" / LOCAL_CONF)], virtual
     files = [inp.site_conf, inp.auto_conf, inp.toolcfg_conf, inp.local_conf]
-    if version is not None and _vtuple(version) < (2, 16):
-        files[2] = None  # toolcfg.conf is read from whinlatter (2.16) on
+    if not table.by_version(version).reads_toolcfg_conf:
+        files[2] = None
     return [str(p) for p in files if p is not None], virtual
 
 
 def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig, LoadInfo]:
-    version = releases.RELEASES.get(release or "")
+    version = releases.bitbake_version(release)
     files, virtual = _conf_files(inp, version)
     if not files:
         raise InputError("no local.conf to read", str(inp.path))

@@ -3,7 +3,8 @@
 Used only when neither ``--release`` nor the layers' own ``layer.conf`` tell: the layer
 paths a ``bblayers.conf`` names (``/srv/poky-scarthgap/meta``), and the branches, tags and
 refspecs of a kas project's repositories. A hint counts only when exactly one release is
-named; "master" is never read from a path, where the word means too many things.
+named; "master" is never read from a path, where the word means too many things (its
+record's ``named_in_paths``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from confdrift.build import releases
 from confdrift.build.inputs import BuildInput
+from confdrift.syntax import releases as table
 
 _TOKENS = re.compile(r"[/\\\-_.:+@ ]+")
 
@@ -34,7 +35,7 @@ def _from_kas(inp: BuildInput) -> Hint | None:
     if inp.kas is None:
         return None
     refs = {ref for repo in inp.kas.repos for ref in (repo.branch, repo.tag, repo.refspec) if ref}
-    found = _named(refs, allow_master=True)
+    found = _named(refs, in_paths=False)
     if len(found) != 1:
         return None
     release = found.pop()
@@ -43,7 +44,7 @@ def _from_kas(inp: BuildInput) -> Hint | None:
 
 def _from_paths(paths: Iterable[str]) -> Hint | None:
     paths = list(paths)
-    found = _named(paths, allow_master=False)
+    found = _named(paths, in_paths=True)
     if len(found) != 1:
         return None
     release = found.pop()
@@ -51,6 +52,6 @@ def _from_paths(paths: Iterable[str]) -> Hint | None:
     return Hint(release, f"the layer paths of bblayers.conf ({example})")
 
 
-def _named(texts: Iterable[str], *, allow_master: bool) -> set[str]:
-    known = set(releases.RELEASES) - (set() if allow_master else {"master"})
+def _named(texts: Iterable[str], *, in_paths: bool) -> set[str]:
+    known = {r.name for r in table.RELEASES if r.named_in_paths or not in_paths}
     return {token for text in texts for token in _TOKENS.split(text) if token in known}

@@ -88,7 +88,7 @@ def _abs(path: str) -> str:
 def _version(release: str | None) -> str | None:
     from confdrift.build import releases
 
-    return releases.RELEASES.get(release or "")
+    return releases.bitbake_version(release)
 
 
 def own_files(inp: inputs.BuildInput) -> list[tuple[str, str | None]]:

@@ -25,6 +25,7 @@ from confdrift.rules.mirrors import (
     url_params,
     url_prefix,
 )
+from confdrift.syntax import releases
 
 E, W = Severity.ERROR, Severity.WARNING
 EQUIV = "OEEquivHash"
@@ -213,8 +214,12 @@ def _address_problem(value: str, release: str | None) -> str | None:
     parsed = parse_address(value)
     if isinstance(parsed, str):
         return parsed
-    if isinstance(parsed, Address) and parsed.scheme in ("ws", "wss") and release == "kirkstone":
-        return "uses websockets, which kirkstone's BitBake (2.0) cannot connect to"
+    if not isinstance(parsed, Address) or parsed.scheme not in ("ws", "wss"):
+        return None
+    record = releases.by_name(release)
+    if record is not None and not record.hashserv_websockets:
+        return (f"uses websockets, which {record.name}'s BitBake ({record.bitbake_version}) "
+                "cannot connect to")
     return None
 
 

@@ -2,6 +2,8 @@
 
 ``lines`` joins BitBake's continuation lines, ``parse`` (the only lark user) reads them with
 ``grammar/bitbake_conf.lark``, ``statements`` builds the nodes of ``nodes``; ``diagnose``
-words errors so that they say how to fix them, ``dialect`` holds each release's syntax as
-data, and ``cache`` keeps parses on disk, keyed by content. Nothing here evaluates.
+words errors so that they say how to fix them, ``dialect`` says what a release's syntax
+allows, ``releases`` holds every release as one record (its dialect, core names and cooker
+differences, read by the stages above too), and ``cache`` keeps parses on disk, keyed by
+content. Nothing here evaluates.
 """

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, cast
 
 from confdrift.errors import ParseError
 from confdrift.syntax import diagnose
-from confdrift.syntax.dialect import dialect
 from confdrift.syntax.lines import Block, LogicalLine, conf_lines, recipe_lines
 from confdrift.syntax.nodes import ParsedFile, ParseWarning, Span, Statement
+from confdrift.syntax.releases import dialect
 from confdrift.syntax.statements import Builder, FileContext, Unparsed
 
 if TYPE_CHECKING:

@@ -11,6 +11,9 @@ Values are expanded, except references to other profile variables where BitBake'
 has them (INHERIT keeps ``${PACKAGE_CLASSES}``, OVERRIDES ``${MACHINEOVERRIDES}``). What a
 profile cannot follow: a local.conf that changes TCLIBC, INIT_MANAGER or TCMODE (they select
 other include files), fragments, and variables the profile does not list.
+
+The releases themselves (name, BitBake version, core names, cooker differences) are the
+records of :mod:`confdrift.syntax.releases`; each record has its profile file here.
 """
 
 from __future__ import annotations
@@ -22,21 +25,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from confdrift.errors import UsageError
-from confdrift.syntax.dialect import RELEASES as DIALECT_RELEASES
+from confdrift.syntax import releases as table
 
-#: Each release's BitBake version (its parser dialect), kept with the dialects.
-RELEASES = DIALECT_RELEASES
-#: LAYERSERIES_CORENAMES (sorted, space-joined) of oe-core for each release.
-CORENAMES: dict[str, str] = {
-    "kirkstone": "kirkstone",
-    "scarthgap": "scarthgap",
-    "styhead": "styhead",
-    "walnascar": "walnascar",
-    "whinlatter": "whinlatter",
-    "wrynose": "wrynose",
-    "master": "blacksail wrynose",
-}
 #: The distro BitBake falls back to (bitbake.conf: ``DISTRO ??= "nodistro"``).
 DEFAULT_DISTRO = "nodistro"
 #: Key of the "no MACHINE set" profile (BitBake then reads no machine file).
@@ -101,23 +91,25 @@ class Profile:
 
 
 def known_releases() -> tuple[str, ...]:
-    return tuple(RELEASES)
+    """The release names, oldest first (one record each in :mod:`confdrift.syntax.releases`)."""
+    return table.names()
+
+
+def bitbake_version(release: str | None) -> str | None:
+    """The BitBake version (parser dialect) of a release; ``None`` for an unknown or no name."""
+    record = table.by_name(release)
+    return record.bitbake_version if record is not None else None
 
 
 def release_for_corenames(corenames: str) -> str | None:
     """The release whose oe-core declares these LAYERSERIES_CORENAMES (any order)."""
-    wanted = " ".join(sorted(corenames.split()))
-    for release, names in CORENAMES.items():
-        if names == wanted:
-            return release
-    return None
+    record = table.by_corenames(corenames)
+    return record.name if record is not None else None
 
 
 @cache
 def _raw(release: str) -> dict[str, Any]:
-    if release not in RELEASES:
-        known = ", ".join(RELEASES)
-        raise UsageError(f"unknown release {release!r}; known releases: {known}")
+    table.get(release)  # an unknown name is a usage error
     text = resources.files(__name__).joinpath(f"{release}.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
