@@ -36,6 +36,7 @@ from confdrift.knowledge.schema import (
     release_lists,
     severity_rule,
 )
+from confdrift.syntax import releases as release_table
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -146,7 +147,8 @@ class KnowledgeBase:
 def load(variables: Mapping[str, Any], ignore_lists: Mapping[str, Any]) -> KnowledgeBase:
     """Validate both parsed TOML documents and build the knowledge base."""
     check_document(variables)
-    releases = tuple(str(r) for r in variables["releases"])
+    # The releases are the release table's, unless a document restricts them (tests do).
+    releases = tuple(str(r) for r in variables.get("releases", release_table.names()))
     rule = severity_rule(variables["severity_by_scope"])
     entries = [parse_entry(n, raw, releases, rule) for n, raw in variables["variables"].items()]
     recipes = variables.get("recipes", {}).get("foundational", [])

@@ -221,7 +221,7 @@ def check_document(doc: Mapping[str, Any]) -> None:
     _check_keys("variables.toml", doc, TOP_KEYS)
     if doc.get("schema") != SCHEMA_VERSION:
         raise _fail("variables.toml", f"schema must be {SCHEMA_VERSION}, got {doc.get('schema')!r}")
-    for key in ("releases", "severity_by_scope", "variables"):
+    for key in ("severity_by_scope", "variables"):
         if key not in doc:
             raise _fail("variables.toml", f"missing key {key}")
 
