@@ -1,4 +1,4 @@
-"""Generate confdrift/releases/<release>.json from the release snapshots in ../shared/releases.
+"""Generate confdrift/build/releases/<release>.json from the snapshots in ../shared/releases.
 
 A profile answers "what would BitBake's base configuration hold for this release, distro and
 machine, given a local.conf that says nothing about these variables — and how does a local.conf
@@ -15,6 +15,9 @@ the probes it came from; a variable whose model does not reproduce them is left 
 counted.
 
 Usage: python scripts/gen_release_profiles.py [RELEASE ...]   (default: all releases)
+
+The releases are the records of confdrift/syntax/releases.py: add a release's record there
+first, with its snapshot in ../shared/releases/<release>.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import oracle_baseconfig as ob  # noqa: E402
 
-OUT_DIR = REPO / "confdrift" / "releases"
+OUT_DIR = REPO / "confdrift" / "build" / "releases"
 MARK = "@L@"
 MODES = ("=", "?=", "+=", "??=")
 DISTROS = ("nodistro", "poky", "poky-altcfg", "poky-tiny")
