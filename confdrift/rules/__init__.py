@@ -1,4 +1,4 @@
-"""The rule registry: every rule confdrift has, in one explicit table.
+"""The rules: every rule confdrift has, registered by the explicit imports below.
 
 A rule is one documented unit with a stable code (``CD`` + three digits, never reused)
 and a kebab-case name. Codes are grouped by hundreds:
@@ -10,6 +10,8 @@ and a kebab-case name. Codes are grouped by hundreds:
 - ``CD9xx`` confdrift itself (unused suppressions, values it could not evaluate).
 
 A rule states a fact with a default severity; configuration decides how much it matters.
+It is declared once, with ``@rule(...)`` (``confdrift.rules.registry``), and its entry makes
+its findings.
 """
 
 from __future__ import annotations
