@@ -8,26 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, LayerChange, Location, Severity, Side
 from confdrift.rules.base import RuleContext
 from confdrift.rules.registry import Rule, rule
 
+if TYPE_CHECKING:
+    from confdrift.build.layers import LayerInfo
+
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _by_collection(view: ResolvedBuild) -> dict[str, Any]:
+def _by_collection(view: ResolvedBuild) -> dict[str, LayerInfo]:
     return {name: layer for layer in view.layers for name in layer.names}
 
 
-def _side(layer: Any, what: str) -> Side:
+def _side(layer: LayerInfo | None, what: str) -> Side:
     return Side(what, str(layer.path)) if layer is not None else Side(None, "not in BBLAYERS")
 
 
-def _layer_finding(ctx: RuleContext, entry: Rule, message: str, child: Any, parent: Any,
-                   child_text: str | None, parent_text: str | None,
+def _layer_finding(ctx: RuleContext, entry: Rule, message: str, child: LayerInfo | None,
+                   parent: LayerInfo | None, child_text: str | None, parent_text: str | None,
                    fix: LayerChange) -> Finding:
     base = entry.finding(ctx, message, variable="BBLAYERS", fix=fix,
                          scope="recipes of the layer and everything built on them")
@@ -99,9 +102,9 @@ def layer_revision(ctx: RuleContext) -> Iterator[Finding]:
                 LayerChange("checkout", str(layer.path), their_rev))
 
 
-def _commit(layer: Any) -> str | None:
-    git = getattr(layer, "git", None)
-    return getattr(git, "commit", None) if git is not None else None
+def _commit(layer: LayerInfo | None) -> str | None:
+    git = getattr(layer, "git", None)  # tests hand the rules stand-ins without one
+    return git.commit if git is not None else None
 
 
 @rule("CD203", "core-series-drift", E,
