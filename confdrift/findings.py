@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 
 class Severity(str, Enum):
@@ -49,6 +50,86 @@ class Side:
 
 
 @dataclass(frozen=True, slots=True)
+class Assign:
+    """A fix step: set VARIABLE with OPERATOR to VALUE, one line of the child's configuration."""
+
+    variable: str
+    value: str
+    op: str = "="
+    #: The varflag it sets (``SRC_URI[sha256sum]``), if any.
+    flag: str | None = None
+    exported: bool = False
+    #: The quote written around the value; ``None``: double quotes, single quotes around a
+    #: value that holds a double quote (and no single one).
+    quote: str | None = None
+
+    @property
+    def target(self) -> str:
+        """What the line assigns: the variable, or ``VAR[flag]``."""
+        return f"{self.variable}[{self.flag}]" if self.flag else self.variable
+
+    def __str__(self) -> str:
+        quote = self.quote or ("'" if '"' in self.value and "'" not in self.value else '"')
+        export = "export " if self.exported else ""
+        return f"{export}{self.target} {self.op} {quote}{self.value}{quote}"
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    """A fix step: remove from the child a statement, or a variable the parent leaves unset."""
+
+    variable: str
+    #: The statement to remove; ``None``: the variable's every setting.
+    statement: Assign | None = None
+
+    def __str__(self) -> str:
+        if self.statement is not None:
+            return f"# remove from the child: {self.statement}"
+        return (f"# remove {self.variable} from the child's configuration (the parent "
+                "leaves it unset)")
+
+
+@dataclass(frozen=True, slots=True)
+class LayerChange:
+    """A fix step on the child's layers: add or remove a layer, or check one out at a commit."""
+
+    action: Literal["add", "remove", "checkout"]
+    path: str
+    commit: str = ""
+
+    def __str__(self) -> str:
+        if self.action == "checkout":
+            return f"git -C {self.path} checkout {self.commit}"
+        return f"bitbake-layers {self.action}-layer {self.path}"
+
+
+#: One step of a fix.
+FixStep = Assign | Remove | LayerChange
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """What to change so that a finding goes away: one or more steps, in order."""
+
+    steps: tuple[FixStep, ...]
+
+    @classmethod
+    def of(cls, *steps: FixStep) -> Fix:
+        return cls(steps)
+
+    @property
+    def assignments(self) -> tuple[Assign, ...] | None:
+        """The lines ``--fix`` writes, when every step is one; else ``None``."""
+        if not self.steps or not all(isinstance(s, Assign) for s in self.steps):
+            return None
+        return tuple(s for s in self.steps if isinstance(s, Assign))
+
+    def __str__(self) -> str:
+        """The fix as reports print it: one line per step."""
+        return "\n".join(str(step) for step in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing confdrift has to say, produced by exactly one rule."""
 
@@ -67,5 +148,10 @@ class Finding:
     scope: str | None = None
     #: Measured or estimated impact, e.g. ``"94.1% of setscene tasks reusable (measured)"``.
     impact: str | None = None
-    #: The exact line to put into the child's local.conf (or the layer change to make).
-    fix: str | None = None
+    #: What to change: the line(s) to put into the child's local.conf, or the layer change.
+    remedy: Fix | None = None
+
+    @property
+    def fix(self) -> str | None:
+        """The remedy as printed (the JSON report's ``fix``); ``None`` without one."""
+        return str(self.remedy) if self.remedy is not None else None

@@ -20,7 +20,7 @@ import confdrift.check
 from confdrift import rules
 from confdrift.cli import app
 from confdrift.errors import ParseError
-from confdrift.findings import Finding, Location, Severity, Side
+from confdrift.findings import Assign, Finding, Fix, Location, Severity, Side
 from confdrift.rules.meta import UNUSED_SUPPRESSION
 
 runner = CliRunner()
@@ -272,7 +272,7 @@ FIXABLE = Finding(
     "differs",
     Location("local.conf", 1),
     "PACKAGE_CLASSES",
-    fix='PACKAGE_CLASSES = "package_ipk"',
+    remedy=Fix.of(Assign("PACKAGE_CLASSES", "package_ipk")),
 )
 
 

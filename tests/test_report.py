@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from confdrift.findings import Finding, Location, Severity, Side
+from confdrift.findings import Assign, Finding, Fix, Location, Severity, Side
 from confdrift.report import (
     OutputFormat,
     ReportContext,
@@ -45,7 +45,7 @@ def finding(
         variable,
         Side("a [b]", f"{file}:{line}"),
         Side(None, "release default"),
-        fix=f'{variable} = "x"',
+        remedy=Fix.of(Assign(variable, "x")),
     )
 
 

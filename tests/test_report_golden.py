@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from confdrift.findings import Finding, Location, Severity, Side
+from confdrift.findings import Assign, Finding, Fix, Location, Severity, Side
 from confdrift.report import OutputFormat, ReportContext, render, sarif
 from confdrift.rules import Rule
 from confdrift.rules.meta import UNUSED_SUPPRESSION
@@ -42,7 +42,7 @@ FINDINGS = (
         Side("package_ipk", "release default, scarthgap, poky.conf:33"),
         scope="do_package_write_*",
         impact="0% of package tasks reusable (estimated)",
-        fix='PACKAGE_CLASSES = "package_ipk"',
+        remedy=Fix.of(Assign("PACKAGE_CLASSES", "package_ipk")),
     ),
     Finding(
         "CD102",
@@ -63,7 +63,7 @@ FINDINGS = (
         "FILES:${PN}",
         Side("${bindir}/a, ${bindir}/b", "conf/local.conf:20"),
         Side("${bindir}/a", "parent conf/local.conf:7"),
-        fix='FILES:${PN} = "${bindir}/a"',
+        remedy=Fix.of(Assign("FILES:${PN}", "${bindir}/a")),
     ),
     Finding("CD301", "hashserv-unreachable", Severity.INFO, "no BB_HASHSERVE: build-wide"),
     Finding(

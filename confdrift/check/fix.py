@@ -1,9 +1,10 @@
 """``confdrift check --fix``: rewrite a child's assignments to the parent's values.
 
-Each fix is ``(variable, line)`` where ``line`` is the exact assignment a rule proposes
-(``PACKAGE_CLASSES = "package_ipk"``). The child's last plain top-level assignment of that
-variable is replaced in place; without one, the line is appended under a comment header.
-Every other byte, and the file's line-ending style, is kept; a second run changes nothing.
+A finding is fixable when every step of its structured fix (``Finding.remedy``) is an
+:class:`~confdrift.findings.Assign`: the child's last plain top-level assignment of its
+target (``VAR`` or ``VAR[flag]``) is replaced in place by the assignment's line; without
+one, the line is appended under a comment header. Every other byte, and the file's
+line-ending style, is kept; a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from confdrift.errors import UsageError
-from confdrift.findings import Finding
+from confdrift.findings import Assign, Finding
 from confdrift.syntax.nodes import Kind, Statement
 
 HEADER = "# Added by confdrift --fix: match the parent build's signatures"
@@ -23,30 +24,31 @@ _SETTERS = frozenset({"=", ":=", "?=", "??="})
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
-def fix_target(line: str) -> str | None:
-    """The variable (or ``VAR[flag]``) a fix line assigns; ``None`` if it is no assignment.
-
-    A fix may set another variable than the finding's own (``INHERIT += "own-mirrors"``
-    mends an inert ``SOURCE_MIRROR_URL``).
-    """
-    statement = _parse_fix(line)
-    return _target(statement) if statement is not None else None
-
-
 def fixable(variable: str, line: str) -> bool:
-    """Whether ``line`` is a single assignment of ``variable`` that --fix can write."""
+    """Whether the text ``line`` is a single assignment of ``variable`` that --fix can write."""
     statement = _parse_fix(line)
     return statement is not None and _target(statement) == variable
 
 
 def apply_fixes(text: str, fixes: Sequence[tuple[str, str]], filename: str = "<fix>") -> str:
-    """``text`` with every fix applied (see the module docstring)."""
+    """``text`` with every fix given as text, ``(variable, line)``, applied (each line must
+    be one assignment of its variable: see :func:`fixable`)."""
+    for variable, line in fixes:
+        if not fixable(variable, line):
+            raise UsageError(f"not an assignment of {variable}: {line!r}")
+    return _apply(text, fixes, filename)
+
+
+def apply_assignments(text: str, fixes: Sequence[Assign], filename: str = "<fix>") -> str:
+    """``text`` with every assignment applied (see the module docstring)."""
+    return _apply(text, [(a.target, str(a)) for a in fixes], filename)
+
+
+def _apply(text: str, fixes: Sequence[tuple[str, str]], filename: str) -> str:
     lines = _LINE.findall(text)
     eol = "\r\n" if "\r\n" in text else "\n"
     appended: list[str] = []
     for variable, line in fixes:
-        if not fixable(variable, line):
-            raise UsageError(f"not an assignment of {variable}: {line!r}")
         found = _last_setter(lines, variable, filename)
         if found is None:
             appended.append(line)
@@ -144,10 +146,18 @@ def _plan(children: Sequence[str], findings: Sequence[Finding]) -> dict[Path, li
     grouped: dict[Path, list[Finding]] = {path: [] for path in wanted.values()}
     for f in findings:
         where = Path(f.location.file).resolve() if f.location else None
-        lines = (f.fix or "").splitlines()
-        if where in wanted and lines and all(fix_target(line) for line in lines):
+        if where in wanted and _assignments(f):
             grouped[wanted[where]].append(f)
     return {path: group for path, group in grouped.items() if group}
+
+
+def _assignments(f: Finding) -> tuple[Assign, ...]:
+    """What --fix writes for ``f``: its fix's assignments, when every step is one that fits
+    on a line (nothing for a removal or a layer change, which stay for the user)."""
+    found = f.remedy.assignments if f.remedy is not None else None
+    if found is None or any("\n" in a.value for a in found):
+        return ()
+    return found
 
 
 def _local_conf(child: str) -> Path | None:
@@ -165,6 +175,5 @@ def _fixed_text(path: Path, group: Sequence[Finding]) -> tuple[str, str]:
         before = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read for --fix: {exc}", str(path)) from exc
-    lines = [line for f in group for line in (f.fix or "").splitlines()]
-    pairs = [(fix_target(line) or "", line) for line in lines]
-    return before, apply_fixes(before, pairs, str(path))
+    return before, apply_assignments(before, [a for f in group for a in _assignments(f)],
+                                     str(path))

@@ -146,12 +146,8 @@ def _unused(suppressions: Sequence[Suppression], used: set[tuple[int, int]]) -> 
 
 def _unused_finding(s: Suppression, entry: str) -> Finding:
     where = f"on line {s.target}" if s.target else "in this file"
-    return Finding(
-        code=UNUSED_SUPPRESSION.code,
-        rule=UNUSED_SUPPRESSION.name,
-        severity=UNUSED_SUPPRESSION.severity,
-        message=f"unused suppression: no {entry} finding {where}",
-        location=Location(s.file, s.line),
+    return UNUSED_SUPPRESSION.finding_at(
+        Location(s.file, s.line), f"unused suppression: no {entry} finding {where}"
     )
 
 

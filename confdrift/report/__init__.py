@@ -1,13 +1,12 @@
 """Output formats: each one a pure function ``render(findings, context=...) -> str``.
 
-The one :class:`OutputFormat` enum maps a format name to its module; modules are
-imported only when chosen so that machine formats never load rich.
+The one :class:`OutputFormat` enum names the formats and :func:`render` imports the chosen
+one's module, only when chosen, so that machine formats never load rich.
 Text output is for humans and may change; JSON, SARIF, GitHub and JUnit are for machines.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -49,9 +48,33 @@ class _Renderer(Protocol):
 
 def render(fmt: OutputFormat, findings: Sequence[Finding], *, context: ReportContext) -> str:
     """Render ``findings`` in format ``fmt``."""
-    module = importlib.import_module(f"confdrift.report.{fmt.value}")
-    renderer: _Renderer = module.render
-    return renderer(ordered(findings), context=context)
+    return _renderer(fmt)(ordered(findings), context=context)
+
+
+def _renderer(fmt: OutputFormat) -> _Renderer:
+    # One import per format, run only for the format asked for: adding a format means
+    # adding its member above and its branch here.
+    if fmt is OutputFormat.TEXT:
+        from confdrift.report import text
+
+        return text.render
+    if fmt is OutputFormat.JSON:
+        from confdrift.report import json
+
+        return json.render
+    if fmt is OutputFormat.SARIF:
+        from confdrift.report import sarif
+
+        return sarif.render
+    if fmt is OutputFormat.GITHUB:
+        from confdrift.report import github
+
+        return github.render
+    if fmt is OutputFormat.JUNIT:
+        from confdrift.report import junit
+
+        return junit.render
+    raise ValueError(f"no output format {fmt!r}")
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from confdrift.build.view import ResolvedBuild
-from confdrift.findings import Finding, Location, Severity
+from confdrift.findings import Assign, Finding
 
 
 @dataclass(frozen=True)
@@ -25,36 +25,9 @@ class RuleContext:
         return getattr(self.settings, name, None) if self.settings is not None else None
 
 
-def make(
-    code: str,
-    name: str,
-    severity: Severity,
-    message: str,
-    *,
-    ctx: RuleContext,
-    variable: str | None = None,
-    fix: str | None = None,
-    with_parent: bool = False,
-    scope: str | None = None,
-    impact: str | None = None,
-    location: Location | None = None,
-) -> Finding:
-    """A finding about ``variable`` located where the child decides it."""
-    child = ctx.child.side(variable) if variable else None
-    parent = ctx.parent.side(variable) if (variable and with_parent and ctx.parent) else None
-    where = location or (child.location if child else None) or _file_only(ctx.child)
-    return Finding(code, name, severity, message, where, variable, child, parent, scope, impact,
-                   fix)
-
-
-def _file_only(view: ResolvedBuild) -> Location | None:
-    return Location(view.local_conf) if view.local_conf else None
-
-
-def assignment(name: str, value: str) -> str:
+def assignment(name: str, value: str, op: str = "=") -> Assign:
     """The local.conf line that sets ``name`` to ``value`` (quotes chosen as BitBake needs)."""
-    quote = "'" if '"' in value and "'" not in value else '"'
-    return f"{name} = {quote}{value}{quote}"
+    return Assign(name, value, op)
 
 
 def findings(*items: Finding | None) -> Iterator[Finding]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from confdrift import knowledge
 from confdrift.build.view import ResolvedBuild
-from confdrift.findings import Location, Severity, Side
+from confdrift.findings import Assign, Fix, Location, Remove, Severity, Side
 from confdrift.rules import diff
 from confdrift.rules.base import RuleContext
 from confdrift.syntax.nodes import Statement
@@ -62,8 +62,8 @@ class Drift:
     items: tuple[tuple[str, str, str], ...] = ()
     first_child: str | None = None
     first_parent: str | None = None
-    #: The line that aligns the child, when the rule cannot derive it from the parent's value.
-    fix: str | None = None
+    #: What aligns the child, when the rule cannot derive it from the parent's value.
+    fix: Fix | None = None
     #: (child, parent) values and origins, when they are statements rather than variables.
     sides: tuple[Side, Side] | None = None
 
@@ -114,7 +114,7 @@ def _recipe_drifts(ctx: RuleContext) -> list[Drift]:
         scope = f"recipe {name.split(':pn-', 1)[1].split(':')[0]}"
         last_parent = theirs[name][-1] if name in theirs else None
         last_child = mine[name][-1] if name in mine else None
-        fix = _line(last_parent) if last_parent else f"# remove from the child: {_line(last_child)}"
+        fix = Fix.of(_line(last_parent) if last_parent else Remove(name, _line(last_child)))
         sides = (_statement_side(child, last_child, "not in the child's files"),
                  _statement_side(parent, last_parent, "not in the parent's files"))
         found.append(Drift(name, RECIPE, severity, scope, fix=fix, sides=sides))
@@ -153,10 +153,10 @@ def _pn_statements(view: ResolvedBuild) -> dict[str, tuple[tuple[str, Statement]
     return {name: tuple(steps) for name, steps in found.items()}
 
 
-def _line(found: tuple[str, Statement] | None) -> str:
+def _line(found: tuple[str, Statement] | None) -> Assign:
     assert found is not None
     s = found[1]
-    return f'{s.name} {s.op} "{s.value}"'
+    return Assign(s.name or "", s.value or "", s.op or "=", quote='"')
 
 
 def _statement_side(value: str | None, found: tuple[str, Statement] | None,

@@ -13,20 +13,12 @@ from confdrift.datastore.history import HistoryEntry
 from confdrift.datastore.includes import MissingInclude
 from confdrift.datastore.overrides import new_override_syntax
 from confdrift.errors import ParseError
-from confdrift.findings import Finding, Location, Severity
-from confdrift.rules import rule
+from confdrift.findings import Assign, Finding, Location, Severity
 from confdrift.rules.base import RuleContext
+from confdrift.rules.registry import Rule, rule
 from confdrift.syntax.nodes import Kind, ParsedFile, Statement
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-#: ParseError.reason values and the rule each one belongs to.
-_BY_REASON = {
-    "trailing-comment": ("CD002", "comment-after-value"),
-    "old-override-syntax": ("CD003", "old-override-syntax"),
-    "missing-require": ("CD005", "missing-required-file"),
-}
-
 
 def _views(ctx: RuleContext) -> Iterator[tuple[str, ResolvedBuild]]:
     yield "child", ctx.child
@@ -39,17 +31,18 @@ def _prefix(side: str) -> str:
     return "" if side == "child" else "in the parent: "
 
 
-def _from_error(code: str, name: str, side: str, error: ParseError, view: ResolvedBuild) -> Finding:
+def _from_error(entry: Rule, side: str, error: ParseError, view: ResolvedBuild) -> Finding:
     where = Location(error.filename or "", error.line or 0, error.column or 0)
     prefix = _prefix(side)
     kept = _statement_at(view, error, recovered=True)
     variable = kept.name if kept is not None else None
-    fix = f'{kept.name} {kept.op} "{kept.value}"' if kept is not None else None
+    fix = (Assign(str(kept.name), str(kept.value), str(kept.op), quote='"')
+           if kept is not None else None)
     if error.reason == "old-override-syntax":
         old = _statement_at(view, error, recovered=False)
         if old is not None:
             fix = _rewritten(old, new_override_syntax(old.name or ""))
-    return Finding(code, name, E, prefix + error.message, where, variable, fix=fix)
+    return entry.finding_at(where, prefix + error.message, variable=variable, fix=fix)
 
 
 def _statement_at(view: ResolvedBuild, error: ParseError, *, recovered: bool) -> Statement | None:
@@ -65,21 +58,18 @@ def _statement_at(view: ResolvedBuild, error: ParseError, *, recovered: bool) ->
     return None
 
 
-def _rewritten(s: Statement, name: str) -> str:
+def _rewritten(s: Statement, name: str) -> Assign:
     """Statement ``s`` written again under ``name``, keeping export, flag, operator and value."""
-    value = s.value or ""
-    quote = "'" if '"' in value and "'" not in value else '"'
-    export = "export " if s.exported else ""
-    flag = f"[{s.flag}]" if s.flag else ""
-    return f"{export}{name}{flag} {s.op} {quote}{value}{quote}"
+    return Assign(name, s.value or "", str(s.op), s.flag, s.exported)
 
 
-def _errors(ctx: RuleContext, wanted: str | None) -> Iterator[Finding]:
+def _errors(ctx: RuleContext, wanted: Rule) -> Iterator[Finding]:
+    """The findings of ``wanted`` among the parser's errors (CD001: every error of no other
+    rule)."""
     for side, view in _views(ctx):
         for error in view.errors:
-            code, name = _BY_REASON.get(error.reason or "", ("CD001", "syntax-error"))
-            if (wanted is None and code == "CD001") or code == wanted:
-                yield _from_error(code, name, side, error, view)
+            if _BY_REASON.get(error.reason or "", syntax_error) is wanted:
+                yield _from_error(wanted, side, error, view)
 
 
 @rule("CD001", "syntax-error", E, "A line BitBake's reader rejects")
@@ -97,7 +87,7 @@ def syntax_error(ctx: RuleContext) -> Iterator[Finding]:
     Follow the message; BitBake's syntax is `NAME = "value"` with the value in quotes and
     comments on lines of their own, starting in column 1.
     """
-    return _errors(ctx, None)
+    return _errors(ctx, syntax_error)
 
 
 @rule("CD002", "comment-after-value", E,
@@ -115,7 +105,7 @@ def comment_after_value(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Move the comment to its own line above the assignment.
     """
-    return _errors(ctx, "CD002")
+    return _errors(ctx, comment_after_value)
 
 
 @rule("CD003", "old-override-syntax", E,
@@ -132,7 +122,7 @@ def old_override_syntax(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Write `VAR:append`, `VAR:prepend`, `VAR:remove` (and `:pn-foo` for `_pn-foo`).
     """
-    return _errors(ctx, "CD003")
+    return _errors(ctx, old_override_syntax)
 
 
 @rule("CD004", "renamed-variable", E, "A variable that BitBake knows was renamed")
@@ -163,10 +153,10 @@ def renamed_variable(ctx: RuleContext) -> Iterator[Finding]:
             old, colon, rest = (s.name or "").partition(":")
             # A removal message names no replacement: there is no line to write instead.
             fix = _rewritten(s, new + colon + rest) if renamed else None
-            yield Finding("CD004", "renamed-variable", E,
-                          f"{prefix}{old} {text} ({release}); "
-                          "BitBake refuses the configuration",
-                          Location(parsed.filename, s.span.line), s.name, fix=fix)
+            yield renamed_variable.finding_at(
+                Location(parsed.filename, s.span.line),
+                f"{prefix}{old} {text} ({release}); BitBake refuses the configuration",
+                variable=s.name, fix=fix)
 
 
 def _user_assignments(view: ResolvedBuild) -> Iterator[tuple[ParsedFile, Statement]]:
@@ -210,11 +200,11 @@ def default_lost(ctx: RuleContext) -> Iterator[Finding]:
                                  view.own_files)
         if lost:
             first = lost[0]
-            yield Finding("CD006", "default-lost-by-append-operator", W,
-                          f"{s.name} {s.op} in {parsed.filename} makes the later default "
-                          f"({first.file}:{first.line}) no longer apply; use :append",
-                          Location(parsed.filename, s.span.line), s.name,
-                          fix=f'{s.name}:append = "{_spaced(s)}"')
+            yield default_lost.finding_at(
+                Location(parsed.filename, s.span.line),
+                f"{s.name} {s.op} in {parsed.filename} makes the later default "
+                f"({first.file}:{first.line}) no longer apply; use :append",
+                variable=s.name, fix=Assign(f"{s.name}:append", _spaced(s), quote='"'))
 
 
 def _defaults_lost_to(s: Statement, filename: str, history: Sequence[HistoryEntry],
@@ -261,7 +251,7 @@ def missing_required(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Fix the path, or use `include` if the file is optional.
     """
-    return _errors(ctx, "CD005")
+    return _errors(ctx, missing_required)
 
 
 #: Operators whose value a user means to be the variable's (a weak ``??=`` may lose).
@@ -301,10 +291,10 @@ def assignment_overridden(ctx: RuleContext) -> Iterator[Finding]:
         if later:
             winner = later[-1]
             where = f"{winner.file}:{winner.line}" if winner.line else winner.file
-            yield Finding("CD007", "assignment-overridden", W,
-                          f"{name} {step.op} in {step.file}:{step.line} has no effect: "
-                          f"{where} assigns it later ({winner.op} {winner.value!r})",
-                          Location(step.file, step.line), name)
+            yield assignment_overridden.finding_at(
+                Location(step.file, step.line),
+                f"{name} {step.op} in {step.file}:{step.line} has no effect: "
+                f"{where} assigns it later ({winner.op} {winner.value!r})", variable=name)
 
 
 @rule("CD008", "release-unknown", W,
@@ -328,11 +318,11 @@ def release_unknown(ctx: RuleContext) -> Iterator[Finding]:
     """
     for side, view in _views(ctx):
         if view.release is None and not view.full_chain:
-            yield Finding("CD008", "release-unknown", W,
-                          f"{_whose(side, view)}: the release is unknown, so its defaults "
-                          "(bitbake.conf, the distro and machine configuration) are not "
-                          "applied; pass --release NAME",
-                          _label_location(view))
+            yield release_unknown.finding_at(
+                _label_location(view),
+                f"{_whose(side, view)}: the release is unknown, so its defaults "
+                "(bitbake.conf, the distro and machine configuration) are not "
+                "applied; pass --release NAME")
 
 
 @rule("CD009", "release-inferred", INFO,
@@ -353,10 +343,10 @@ def release_inferred(ctx: RuleContext) -> Iterator[Finding]:
     """
     for side, view in _views(ctx):
         if view.release_hint and not view.full_chain:
-            yield Finding("CD009", "release-inferred", INFO,
-                          f"{_whose(side, view)}: release {view.release} assumed from "
-                          f"{view.release_hint}; pass --release NAME to choose",
-                          _label_location(view))
+            yield release_inferred.finding_at(
+                _label_location(view),
+                f"{_whose(side, view)}: release {view.release} assumed from "
+                f"{view.release_hint}; pass --release NAME to choose")
 
 
 @rule("CD011", "release-profile-gap", W,
@@ -382,10 +372,10 @@ def release_profile_gap(ctx: RuleContext) -> Iterator[Finding]:
         if view.full_chain:
             continue
         for gap in view.profile_gaps:
-            yield Finding("CD011", "release-profile-gap", W,
-                          f"{_whose(side, view)}: the {view.release} release profile does not "
-                          f"cover {gap}; load the build with its layers for exact values",
-                          _label_location(view))
+            yield release_profile_gap.finding_at(
+                _label_location(view),
+                f"{_whose(side, view)}: the {view.release} release profile does not "
+                f"cover {gap}; load the build with its layers for exact values")
 
 
 def _whose(side: str, view: ResolvedBuild) -> str:
@@ -421,7 +411,15 @@ def include_not_found(ctx: RuleContext) -> Iterator[Finding]:
             where = "" if view.full_chain or missing.reason != "not found" else \
                 " (the layers are not on disk here)"
             prefix = _prefix(side)
-            yield Finding("CD010", "include-not-found", INFO,
-                          f"{prefix}include {missing.name}: {missing.reason}{where}; BitBake "
-                          "skips a missing include silently",
-                          Location(missing.file, missing.line))
+            yield include_not_found.finding_at(
+                Location(missing.file, missing.line),
+                f"{prefix}include {missing.name}: {missing.reason}{where}; BitBake "
+                "skips a missing include silently")
+
+
+#: ParseError.reason values and the rule each one belongs to (every other error: CD001).
+_BY_REASON: dict[str, Rule] = {
+    "trailing-comment": comment_after_value,
+    "old-override-syntax": old_override_syntax,
+    "missing-require": missing_required,
+}

@@ -7,32 +7,35 @@ layer checked out elsewhere is the same layer. Evidence: ``research/sstate-knowl
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from confdrift.build.view import ResolvedBuild
-from confdrift.findings import Finding, Location, Severity, Side
-from confdrift.rules import rule
-from confdrift.rules.base import RuleContext, make
+from confdrift.findings import Finding, LayerChange, Location, Severity, Side
+from confdrift.rules.base import RuleContext
+from confdrift.rules.registry import Rule, rule
+
+if TYPE_CHECKING:
+    from confdrift.build.layers import LayerInfo
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _by_collection(view: ResolvedBuild) -> dict[str, Any]:
+def _by_collection(view: ResolvedBuild) -> dict[str, LayerInfo]:
     return {name: layer for layer in view.layers for name in layer.names}
 
 
-def _side(layer: Any, what: str) -> Side:
+def _side(layer: LayerInfo | None, what: str) -> Side:
     return Side(what, str(layer.path)) if layer is not None else Side(None, "not in BBLAYERS")
 
 
-def _layer_finding(ctx: RuleContext, code: str, name: str, severity: Severity, message: str,
-                   child: Any, parent: Any, child_text: str | None, parent_text: str | None,
-                   fix: str | None) -> Finding:
-    base = make(code, name, severity, message, ctx=ctx, variable="BBLAYERS", fix=fix,
-                scope="recipes of the layer and everything built on them")
-    return Finding(base.code, base.rule, base.severity, base.message, base.location,
-                   base.variable, _side(child, child_text or ""),
-                   _side(parent, parent_text or ""), base.scope, base.impact, base.fix)
+def _layer_finding(ctx: RuleContext, entry: Rule, message: str, child: LayerInfo | None,
+                   parent: LayerInfo | None, child_text: str | None, parent_text: str | None,
+                   fix: LayerChange) -> Finding:
+    base = entry.finding(ctx, message, variable="BBLAYERS", fix=fix,
+                         scope="recipes of the layer and everything built on them")
+    return replace(base, child=_side(child, child_text or ""),
+                   parent=_side(parent, parent_text or ""))
 
 
 @rule("CD201", "layer-set-drift", W,
@@ -60,12 +63,12 @@ def layer_set(ctx: RuleContext) -> Iterator[Finding]:
         child_layer, parent_layer = mine.get(name), theirs.get(name)
         if parent_layer is not None:
             message = f"the parent's layer collection {name!r} is missing from the child"
-            fix = f"bitbake-layers add-layer {parent_layer.path}"
+            fix = LayerChange("add", str(parent_layer.path))
         else:
             message = f"the child's layer collection {name!r} is not in the parent's build"
-            fix = f"bitbake-layers remove-layer {mine[name].path}"
-        yield _layer_finding(ctx, "CD201", "layer-set-drift", W, message, child_layer,
-                             parent_layer, name if child_layer else None,
+            fix = LayerChange("remove", str(mine[name].path))
+        yield _layer_finding(ctx, layer_set, message, child_layer, parent_layer,
+                             name if child_layer else None,
                              name if parent_layer else None, fix)
 
 
@@ -93,15 +96,15 @@ def layer_revision(ctx: RuleContext) -> Iterator[Finding]:
         mine_rev, their_rev = _commit(layer), _commit(other)
         if mine_rev and their_rev and mine_rev != their_rev:
             yield _layer_finding(
-                ctx, "CD202", "layer-revision-drift", E,
+                ctx, layer_revision,
                 f"layer {name!r} is at {mine_rev[:12]} in the child and {their_rev[:12]} in "
                 "the parent", layer, other, mine_rev, their_rev,
-                f"git -C {layer.path} checkout {their_rev}")
+                LayerChange("checkout", str(layer.path), their_rev))
 
 
-def _commit(layer: Any) -> str | None:
-    git = getattr(layer, "git", None)
-    return getattr(git, "commit", None) if git is not None else None
+def _commit(layer: LayerInfo | None) -> str | None:
+    git = getattr(layer, "git", None)  # tests hand the rules stand-ins without one
+    return git.commit if git is not None else None
 
 
 @rule("CD203", "core-series-drift", E,
@@ -123,8 +126,8 @@ def core_series(ctx: RuleContext) -> Iterator[Finding]:
         return
     if ctx.child.release != parent.release:
         where = Location(ctx.child.local_conf) if ctx.child.local_conf else None
-        yield Finding("CD203", "core-series-drift", E,
-                      f"the child is a {ctx.child.release} build, the parent a {parent.release} "
-                      "build", where, "LAYERSERIES_CORENAMES",
-                      Side(ctx.child.release, "release of the child"),
-                      Side(parent.release, "release of the parent"), scope="all")
+        yield core_series.finding_at(
+            where, f"the child is a {ctx.child.release} build, the parent a {parent.release} "
+            "build", variable="LAYERSERIES_CORENAMES",
+            child=Side(ctx.child.release, "release of the child"),
+            parent=Side(parent.release, "release of the parent"), scope="all")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ConfdriftError
 from confdrift.findings import Finding, Location, Severity
-from confdrift.rules import Rule, register, rule
 from confdrift.rules.base import RuleContext
+from confdrift.rules.registry import Rule, register, rule
 
 UNUSED_SUPPRESSION = register(
     Rule(
@@ -62,9 +62,9 @@ def not_evaluated(ctx: RuleContext) -> Iterator[Finding]:
             reasons = _reasons(view, name)
             if reasons:
                 prefix = "" if side == "child" else "in the parent: "
-                yield Finding("CD902", "not-evaluated", Severity.INFO,
-                              f"{prefix}{name} was not evaluated: {reasons[0]}",
-                              view.location(name) or _file(ctx.child), name)
+                yield not_evaluated.finding_at(view.location(name) or _file(ctx.child),
+                                               f"{prefix}{name} was not evaluated: {reasons[0]}",
+                                               variable=name)
                 break
 
 

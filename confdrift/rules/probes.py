@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from confdrift.findings import Finding, Severity
-from confdrift.rules import rule
-from confdrift.rules.base import RuleContext, make
+from confdrift.rules.base import RuleContext
 from confdrift.rules.mirrors import mirror_pairs
+from confdrift.rules.registry import rule
 
 E = Severity.ERROR
 
@@ -45,9 +45,9 @@ def hashserv_unreachable(ctx: RuleContext) -> Iterator[Finding]:
 
     problem = probe.hash_server(address)
     if problem:
-        yield make("CD317", "hashserv-unreachable", E,
+        yield hashserv_unreachable.finding(ctx,
                    f"{name}: {problem}; BitBake would only warn and build without the "
-                   "parent's hash equivalences", ctx=ctx, variable=name, scope="wiring")
+                   "parent's hash equivalences", variable=name, scope="wiring")
 
 
 @rule("CD318", "sstate-mirror-unreachable", E,
@@ -72,6 +72,6 @@ def sstate_mirror_unreachable(ctx: RuleContext) -> Iterator[Finding]:
     for pair in mirror_pairs(ctx.child.get("SSTATE_MIRRORS"))[0]:
         problem = probe.sstate_mirror(pair.url)
         if problem:
-            yield make("CD318", "sstate-mirror-unreachable", E,
-                       f"SSTATE_MIRRORS: {problem}", ctx=ctx, variable="SSTATE_MIRRORS",
+            yield sstate_mirror_unreachable.finding(ctx,
+                       f"SSTATE_MIRRORS: {problem}", variable="SSTATE_MIRRORS",
                        scope="wiring")

@@ -10,41 +10,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from confdrift.findings import Finding, Severity
-from confdrift.rules import drift, rule
-from confdrift.rules.base import RuleContext, assignment, make
+from confdrift.findings import Finding, Fix, Remove, Severity
+from confdrift.rules import drift
+from confdrift.rules.base import RuleContext, assignment
 from confdrift.rules.diff import Change
+from confdrift.rules.registry import Rule, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _fix(ctx: RuleContext, name: str) -> str | None:
+def _fix(ctx: RuleContext, name: str) -> Fix:
     parent = ctx.parent
     value = parent.get(name) if parent else None
     if value is None:
-        return f"# remove {name} from the child's configuration (the parent leaves it unset)"
-    return assignment(name, value)
+        return Fix.of(Remove(name))
+    return Fix.of(assignment(name, value))
 
 
-def _items_fix(d: drift.Drift) -> str | None:
+def _items_fix(d: drift.Drift) -> Fix | None:
     """Align a set of words item by item, keeping what the child's release adds itself."""
     if d.change is None:
         return None
-    lines = []
+    steps = []
     if d.change.removed:
-        lines.append(assignment(f"{d.name}:append", " " + " ".join(d.change.removed)))
+        steps.append(assignment(f"{d.name}:append", " " + " ".join(d.change.removed)))
     if d.change.added:
-        lines.append(assignment(f"{d.name}:remove", " ".join(d.change.added)))
-    return "\n".join(lines) or None
+        steps.append(assignment(f"{d.name}:remove", " ".join(d.change.added)))
+    return Fix(tuple(steps)) if steps else None
 
 
-def _finding(ctx: RuleContext, code: str, rule_name: str, d: drift.Drift, message: str,
-             fix: str | None = "") -> Finding:
-    """The finding for ``d``; ``fix`` defaults to the drift's own, else the parent's value."""
-    if fix == "":
+#: A rule's finding for ``d`` uses the drift's own fix, else the parent's value.
+_DEFAULT_FIX = Fix(())
+
+
+def _finding(ctx: RuleContext, entry: Rule, d: drift.Drift, message: str,
+             fix: Fix | None = _DEFAULT_FIX) -> Finding:
+    """The finding of ``entry`` for ``d``; ``fix`` defaults to the drift's own, else the
+    parent's value."""
+    if fix is _DEFAULT_FIX:
         fix = d.fix or _fix(ctx, d.name)
-    found = make(code, rule_name, d.severity, message, ctx=ctx, variable=d.name,
-                 with_parent=True, scope=d.scope, impact=d.impact, fix=fix)
+    found = entry.finding(ctx, message, variable=d.name, with_parent=True, scope=d.scope,
+                          impact=d.impact, fix=fix, severity=d.severity)
     if d.sides is None:
         return found
     child, parent = d.sides
@@ -76,7 +82,7 @@ def signature_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.KNOWN:
-            yield _finding(ctx, "CD101", "signature-drift", d, _message(d))
+            yield _finding(ctx, signature_drift, d, _message(d))
 
 
 @rule("CD102", "feature-set-drift", E,
@@ -98,7 +104,7 @@ def features_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.FEATURES:
-            yield _finding(ctx, "CD102", "feature-set-drift", d, _features_message(d),
+            yield _finding(ctx, features_drift, d, _features_message(d),
                            fix=_items_fix(d))
 
 
@@ -121,7 +127,7 @@ def package_classes_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.ORDERED:
-            yield _finding(ctx, "CD103", "package-classes-drift", d, _ordered_message(d))
+            yield _finding(ctx, package_classes_drift, d, _ordered_message(d))
 
 
 @rule("CD104", "recipe-scoped-drift", W,
@@ -141,7 +147,7 @@ def recipe_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.RECIPE:
-            yield _finding(ctx, "CD104", "recipe-scoped-drift", d,
+            yield _finding(ctx, recipe_drift, d,
                            f"{d.name} differs from the parent's; it reaches {d.scope} and "
                            "what builds on it")
 
@@ -163,7 +169,7 @@ def unknown_drift(ctx: RuleContext) -> Iterator[Finding]:
     """
     for d in drift.differences(ctx):
         if d.kind == drift.UNKNOWN:
-            yield _finding(ctx, "CD105", "unknown-impact-drift", d,
+            yield _finding(ctx, unknown_drift, d,
                            f"{d.name} differs from the parent's; its effect on task "
                            "signatures is unknown to confdrift")
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from confdrift.build.view import ResolvedBuild
-from confdrift.findings import Finding, Severity
-from confdrift.rules import rule
-from confdrift.rules.base import RuleContext, assignment, make
+from confdrift.findings import Finding, Fix, FixStep, Severity
+from confdrift.rules.base import RuleContext, assignment
 from confdrift.rules.mirrors import (
     Address,
     MirrorPair,
@@ -25,6 +24,7 @@ from confdrift.rules.mirrors import (
     url_params,
     url_prefix,
 )
+from confdrift.rules.registry import rule
 from confdrift.syntax import releases
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -33,6 +33,7 @@ EQUIV = "OEEquivHash"
 KNOWN_HANDLERS = frozenset({"noop", "basic", "basichash", "TestEquivHash", "OEBasicHash",
                             "OEEquivHash", "OEBasic"})
 SSTATE_CDN_FRAGMENT = "core/yocto/sstate-mirror-cdn"
+_OWN_MIRRORS = assignment("INHERIT", "own-mirrors", "+=")
 
 
 def _on(value: str | None) -> bool:
@@ -82,10 +83,10 @@ def upstream_missing(ctx: RuleContext) -> Iterator[Finding]:
     if not (known or parent_equiv) or _child_hash_route(ctx.child):
         return
     target = known or "PARENT-HOST:8686"
-    yield make("CD301", "hashserv-upstream-missing", E,
+    yield upstream_missing.finding(ctx,
                "the child has no route to the parent's hash-equivalence server, so the "
                "parent's sstate objects (named by unihash) are mostly invisible to it",
-               ctx=ctx, variable="BB_HASHSERVE_UPSTREAM", with_parent=True, scope="wiring",
+               variable="BB_HASHSERVE_UPSTREAM", with_parent=True, scope="wiring",
                fix=assignment("BB_HASHSERVE_UPSTREAM", target))
 
 
@@ -105,9 +106,9 @@ def upstream_ignored(ctx: RuleContext) -> Iterator[Finding]:
     """
     child = ctx.child
     if child.get("BB_HASHSERVE_UPSTREAM") and child.get("BB_HASHSERVE") != "auto":
-        yield make("CD302", "hashserv-upstream-ignored", E,
+        yield upstream_ignored.finding(ctx,
                    f"BB_HASHSERVE is {child.get('BB_HASHSERVE')!r}, not \"auto\": BitBake "
-                   "ignores BB_HASHSERVE_UPSTREAM", ctx=ctx, variable="BB_HASHSERVE",
+                   "ignores BB_HASHSERVE_UPSTREAM", variable="BB_HASHSERVE",
                    scope="wiring", fix=assignment("BB_HASHSERVE", "auto"))
 
 
@@ -128,9 +129,9 @@ def unknown_handler(ctx: RuleContext) -> Iterator[Finding]:
     """
     handler = ctx.child.get("BB_SIGNATURE_HANDLER")
     if handler is not None and handler not in KNOWN_HANDLERS:
-        yield make("CD303", "unknown-signature-handler", E,
+        yield unknown_handler.finding(ctx,
                    f"BB_SIGNATURE_HANDLER {handler!r} is not a signature handler; BitBake "
-                   "falls back to 'noop' and reuses nothing", ctx=ctx,
+                   "falls back to 'noop' and reuses nothing",
                    variable="BB_SIGNATURE_HANDLER", scope="wiring",
                    fix=assignment("BB_SIGNATURE_HANDLER", EQUIV))
 
@@ -154,9 +155,9 @@ def needs_equivhash(ctx: RuleContext) -> Iterator[Finding]:
     handler = child.get("BB_SIGNATURE_HANDLER")
     wants_server = bool(child.get("BB_HASHSERVE_UPSTREAM"))
     if wants_server and handler in KNOWN_HANDLERS and handler != EQUIV:
-        yield make("CD304", "hashserv-needs-equivhash", E,
+        yield needs_equivhash.finding(ctx,
                    f"BB_HASHSERVE_UPSTREAM is set but BB_SIGNATURE_HANDLER is {handler!r}: "
-                   "only OEEquivHash uses a hash server", ctx=ctx,
+                   "only OEEquivHash uses a hash server",
                    variable="BB_SIGNATURE_HANDLER", scope="wiring",
                    fix=assignment("BB_SIGNATURE_HANDLER", EQUIV))
 
@@ -177,10 +178,10 @@ def equivhash_without_server(ctx: RuleContext) -> Iterator[Finding]:
     """
     child = ctx.child
     if _uses_equivhash(child) and not child.get("BB_HASHSERVE"):
-        yield make("CD305", "equivhash-without-hashserve", E,
+        yield equivhash_without_server.finding(ctx,
                    "BB_SIGNATURE_HANDLER is OEEquivHash but BB_HASHSERVE is not set: "
                    "BitBake stops with 'OEEquivHash requires BB_HASHSERVE to be set'",
-                   ctx=ctx, variable="BB_HASHSERVE", scope="wiring",
+                   variable="BB_HASHSERVE", scope="wiring",
                    fix=assignment("BB_HASHSERVE", "auto"))
 
 
@@ -206,8 +207,8 @@ def address_invalid(ctx: RuleContext) -> Iterator[Finding]:
             continue
         problem = _address_problem(value, ctx.child.release)
         if problem:
-            yield make("CD306", "hashserv-address-invalid", E,
-                       f"{name} {value!r} {problem}", ctx=ctx, variable=name, scope="wiring")
+            yield address_invalid.finding(ctx,
+                       f"{name} {value!r} {problem}", variable=name, scope="wiring")
 
 
 def _address_problem(value: str, release: str | None) -> str | None:
@@ -243,29 +244,29 @@ def sstate_mirror_malformed(ctx: RuleContext) -> Iterator[Finding]:
     value = ctx.child.get("SSTATE_MIRRORS")
     pairs, leftover = mirror_pairs(value)
     if leftover is not None:
-        yield make("CD307", "sstate-mirror-malformed", E,
+        yield sstate_mirror_malformed.finding(ctx,
                    f"SSTATE_MIRRORS has an unpaired item {leftover!r}: BitBake drops it "
-                   "(a mirror needs 'REGEX URL')", ctx=ctx, variable="SSTATE_MIRRORS",
+                   "(a mirror needs 'REGEX URL')", variable="SSTATE_MIRRORS",
                    scope="wiring")
     for pair in pairs:
         stored_as = url_params(pair.url).get("downloadfilename")
         if "PATH" not in url_base(pair.url):
-            yield make("CD307", "sstate-mirror-malformed", E,
+            yield sstate_mirror_malformed.finding(ctx,
                        f"SSTATE_MIRRORS URL {pair.url!r} has no PATH: BitBake asks it for bare "
-                       "object names and misses every object", ctx=ctx,
+                       "object names and misses every object",
                        variable="SSTATE_MIRRORS", scope="wiring",
                        fix=assignment("SSTATE_MIRRORS", _mirror_line(pair)))
         elif stored_as is not None and "PATH" not in stored_as:
-            yield make("CD307", "sstate-mirror-malformed", E,
+            yield sstate_mirror_malformed.finding(ctx,
                        f"SSTATE_MIRRORS URL {pair.url!r} has downloadfilename={stored_as}: "
                        "BitBake stores every fetched object under that one name, not where "
-                       "sstate looks for it", ctx=ctx, variable="SSTATE_MIRRORS",
+                       "sstate looks for it", variable="SSTATE_MIRRORS",
                        scope="wiring", fix=assignment("SSTATE_MIRRORS", _mirror_line(pair)))
         elif not pair.pattern.startswith(("file://", ".*", "^file://")):
-            yield make("CD307", "sstate-mirror-malformed", W,
+            yield sstate_mirror_malformed.finding(ctx,
                        f"SSTATE_MIRRORS pattern {pair.pattern!r} does not match sstate's "
-                       "file:// URLs (write 'file://.*')", ctx=ctx, variable="SSTATE_MIRRORS",
-                       scope="wiring")
+                       "file:// URLs (write 'file://.*')", variable="SSTATE_MIRRORS",
+                       scope="wiring", severity=W)
 
 
 def _mirror_line(pair: MirrorPair) -> str:
@@ -310,7 +311,7 @@ def sstate_unreachable(ctx: RuleContext) -> Iterator[Finding]:
                    f"parent's ({ctx.parent.get('SSTATE_DIR') or 'unset'}) and it has no "
                    "SSTATE_MIRRORS entry")
         target = "http://PARENT-HOST/sstate-cache"
-    yield make("CD308", "sstate-unreachable", E, message, ctx=ctx, variable="SSTATE_MIRRORS",
+    yield sstate_unreachable.finding(ctx, message, variable="SSTATE_MIRRORS",
                with_parent=True, scope="wiring",
                fix=assignment("SSTATE_MIRRORS", _mirror_line(MirrorPair("file://.*",
                                                                         _as_url(target)))))
@@ -343,9 +344,9 @@ def upstream_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     known, route = _parent_hashserv(ctx), _child_hash_route(ctx.child)
     if known and route and route != known:
-        yield make("CD309", "hashserv-upstream-mismatch", E,
+        yield upstream_mismatch.finding(ctx,
                    f"the child pulls hash equivalences from {route!r}, the parent's server is "
-                   f"{known!r}", ctx=ctx, variable="BB_HASHSERVE_UPSTREAM", with_parent=True,
+                   f"{known!r}", variable="BB_HASHSERVE_UPSTREAM", with_parent=True,
                    scope="wiring", fix=assignment("BB_HASHSERVE_UPSTREAM", known))
 
 
@@ -366,10 +367,10 @@ def source_mirror_inert(ctx: RuleContext) -> Iterator[Finding]:
     child = ctx.child
     inherits = set(child.words("INHERIT")) | set(child.words("INHERIT_DISTRO"))
     if child.get("SOURCE_MIRROR_URL") and "own-mirrors" not in inherits:
-        yield make("CD310", "source-mirror-inert", W,
+        yield source_mirror_inert.finding(ctx,
                    "SOURCE_MIRROR_URL is set but own-mirrors is not inherited, so nothing "
-                   "reads it", ctx=ctx, variable="SOURCE_MIRROR_URL", scope="wiring",
-                   fix='INHERIT += "own-mirrors"')
+                   "reads it", variable="SOURCE_MIRROR_URL", scope="wiring",
+                   fix=_OWN_MIRRORS)
 
 
 @rule("CD311", "source-mirror-not-url", E,
@@ -391,15 +392,16 @@ def source_mirror_not_url(ctx: RuleContext) -> Iterator[Finding]:
     words = (value or "").replace("\\n", " ").split()
     if len(words) > 1:
         url = next((w for w in words if "://" in w and not w.startswith("file://.*")), words[-1])
-        yield make("CD311", "source-mirror-not-url", E,
+        yield source_mirror_not_url.finding(ctx,
                    f"SOURCE_MIRROR_URL holds {len(words)} words; own-mirrors needs one URL",
-                   ctx=ctx, variable="SOURCE_MIRROR_URL", scope="wiring",
+                   variable="SOURCE_MIRROR_URL", scope="wiring",
                    fix=assignment("SOURCE_MIRROR_URL", _flat(url)))
     elif words and "PATH" in words[0]:
-        yield make("CD311", "source-mirror-not-url", W,
+        yield source_mirror_not_url.finding(ctx,
                    "SOURCE_MIRROR_URL contains PATH: a parent's DL_DIR is flat, so BitBake "
-                   "asks for paths it does not have", ctx=ctx, variable="SOURCE_MIRROR_URL",
-                   scope="wiring", fix=assignment("SOURCE_MIRROR_URL", _flat(words[0])))
+                   "asks for paths it does not have", variable="SOURCE_MIRROR_URL",
+                   scope="wiring", fix=assignment("SOURCE_MIRROR_URL", _flat(words[0])),
+                   severity=W)
 
 
 def _flat(url: str) -> str:
@@ -425,9 +427,9 @@ def network_cut_off(ctx: RuleContext) -> Iterator[Finding]:
     networked = [p for p in pairs if is_network_url(p.url)]
     if networked and _on(child.get("BB_NO_NETWORK")) and \
             not _on(child.get("SSTATE_MIRROR_ALLOW_NETWORK")):
-        yield make("CD312", "network-cuts-off-mirror", E,
+        yield network_cut_off.finding(ctx,
                    "BB_NO_NETWORK = \"1\" disables the HTTP sstate mirror "
-                   f"{networked[0].url!r}", ctx=ctx, variable="BB_NO_NETWORK", scope="wiring",
+                   f"{networked[0].url!r}", variable="BB_NO_NETWORK", scope="wiring",
                    fix=assignment("SSTATE_MIRROR_ALLOW_NETWORK", "1"))
 
 
@@ -449,9 +451,9 @@ def premirror_only(ctx: RuleContext) -> Iterator[Finding]:
     child = ctx.child
     own = "own-mirrors" in child.words("INHERIT") and child.get("SOURCE_MIRROR_URL")
     if _on(child.get("BB_FETCH_PREMIRRORONLY")) and not (child.get("PREMIRRORS") or own):
-        yield make("CD313", "premirror-only-without-mirror", W,
+        yield premirror_only.finding(ctx,
                    "BB_FETCH_PREMIRRORONLY is on but no premirror is configured",
-                   ctx=ctx, variable="BB_FETCH_PREMIRRORONLY", scope="wiring")
+                   variable="BB_FETCH_PREMIRRORONLY", scope="wiring")
 
 
 @rule("CD314", "mirror-list-malformed", W,
@@ -471,9 +473,9 @@ def mirrors_malformed(ctx: RuleContext) -> Iterator[Finding]:
     for name in ("PREMIRRORS", "MIRRORS"):
         _, leftover = mirror_pairs(ctx.child.get(name))
         if leftover is not None:
-            yield make("CD314", "mirror-list-malformed", W,
+            yield mirrors_malformed.finding(ctx,
                        f"{name} has an unpaired item {leftover!r}, which BitBake drops",
-                       ctx=ctx, variable=name, scope="wiring")
+                       variable=name, scope="wiring")
 
 
 @rule("CD315", "fragment-overrides-wiring", W,
@@ -496,9 +498,9 @@ def fragment_overrides(ctx: RuleContext) -> Iterator[Finding]:
         return
     for name in ("BB_HASHSERVE_UPSTREAM", "SSTATE_MIRRORS"):
         if _user_sets(ctx.child, name):
-            yield make("CD315", "fragment-overrides-wiring", W,
+            yield fragment_overrides.finding(ctx,
                        f"the fragment {SSTATE_CDN_FRAGMENT} assigns {name} after local.conf, "
-                       "replacing the child's own value", ctx=ctx, variable=name,
+                       "replacing the child's own value", variable=name,
                        scope="wiring")
 
 
@@ -528,9 +530,9 @@ def hashequiv_method(ctx: RuleContext) -> Iterator[Finding]:
     for name in ("SSTATE_HASHEQUIV_METHOD", "HASHEQUIV_HASH_VERSION", "HASHEQUIV_EXTRA_SIGDATA"):
         mine, theirs = ctx.child.get(name), parent.get(name)
         if mine != theirs and theirs is not None:
-            yield make("CD316", "hashequiv-method-mismatch", E,
+            yield hashequiv_method.finding(ctx,
                        f"{name} differs from the parent's, so no hash equivalence is shared",
-                       ctx=ctx, variable=name, with_parent=True, scope="wiring",
+                       variable=name, with_parent=True, scope="wiring",
                        fix=assignment(name, theirs))
 
 
@@ -557,11 +559,11 @@ def sstate_mirror_no_downloadfilename(ctx: RuleContext) -> Iterator[Finding]:
     for pair in mirror_pairs(ctx.child.get("SSTATE_MIRRORS"))[0]:
         if is_http_url(pair.url) and "PATH" in url_base(pair.url) and \
                 "downloadfilename" not in url_params(pair.url):
-            yield make("CD319", "sstate-mirror-no-downloadfilename", Severity.INFO,
+            yield sstate_mirror_no_downloadfilename.finding(ctx,
                        f"SSTATE_MIRRORS URL {pair.url!r} has no ;downloadfilename=PATH; "
                        "BitBake still stores fetched objects under their ab/cd/ path (sstate's "
                        "own URL carries downloadfilename), but the documented form names it",
-                       ctx=ctx, variable="SSTATE_MIRRORS", scope="wiring",
+                       variable="SSTATE_MIRRORS", scope="wiring",
                        fix=assignment("SSTATE_MIRRORS", _mirror_line(pair)))
 
 
@@ -594,7 +596,7 @@ def download_mirror_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     routes = urls + [pair.url for pair in mirror_pairs(child.get("PREMIRRORS"))[0]]
     if any(same_place(url, served) for url in routes) or _same_dir(child.get("DL_DIR"), served):
         return
-    fix = assignment("SOURCE_MIRROR_URL", _flat(_as_url(served)))
+    steps: list[FixStep] = [assignment("SOURCE_MIRROR_URL", _flat(_as_url(served)))]
     if source:
         shown = urls[0] if urls else source
         message = (f"SOURCE_MIRROR_URL points at {url_prefix(shown)!r}, not at the parent's "
@@ -604,6 +606,6 @@ def download_mirror_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                    f"downloads ({served}): sources are fetched from upstream")
         inherits = set(child.words("INHERIT")) | set(child.words("INHERIT_DISTRO"))
         if "own-mirrors" not in inherits:
-            fix += '\nINHERIT += "own-mirrors"'
-    yield make("CD320", "download-mirror-mismatch", W, message, ctx=ctx,
-               variable="SOURCE_MIRROR_URL", scope="wiring", fix=fix)
+            steps.append(_OWN_MIRRORS)
+    yield download_mirror_mismatch.finding(ctx, message, variable="SOURCE_MIRROR_URL",
+                                           scope="wiring", fix=Fix(tuple(steps)))
