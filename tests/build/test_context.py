@@ -1,7 +1,7 @@
 """The cooker's steps around the files, each checked against BitBake on a tiny layer tree.
 
 Every case writes one or two layers (conf/layer.conf, and a conf/bitbake.conf that includes
-conf/local.conf) plus a build directory into tmp_path; BitBake (tests/oracle_baseconfig.py)
+conf/local.conf) plus a build directory into tmp_path; BitBake (tests/helpers/oracle_baseconfig.py)
 and confdrift load it and must agree on every variable.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import oracle_baseconfig as ob
 import pytest
+from helpers import oracle_baseconfig as ob
 
 from confdrift.build.chain import detect_release, load_build, load_build_info
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "builds"
 BITBAKE_CONF = 'include conf/site.conf\ninclude conf/local.conf\nAFTER = "${LAYERDIR}"\n'
 BASE_LAYER = (
     'BBPATH .= ":${LAYERDIR}"\nBBFILE_COLLECTIONS += "base"\n'

@@ -2,7 +2,7 @@
 
 Each case builds a directory in tmp_path: ``conf/local.conf`` from ``fixtures/builds/<name>``
 and a ``conf/bblayers.conf`` naming the release's oe-core (and poky's layers for the poky
-cases). BitBake (tests/oracle_baseconfig.py) and confdrift load it; every variable both
+cases). BitBake (tests/helpers/oracle_baseconfig.py) and confdrift load it; every variable both
 define must be equal wherever confdrift evaluated it.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import oracle_baseconfig as ob
 import pytest
+from helpers import oracle_baseconfig as ob
 
 from confdrift.build.chain import load_build, load_build_info
 from confdrift.datastore.resolved import ResolvedConfig
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "builds"
 #: local.conf fixture -> whether poky's layers are in bblayers.conf.
 BUILDS = {
     "poky-qemux86-64": True,

@@ -10,8 +10,8 @@ import pytest
 from confdrift.build.inputs import BBLAYERS_CONF, BUILD_CONF_FILES, LOCAL_CONF, BuildInput, classify
 from confdrift.errors import InputError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "inputs"
-CORPUS_USERS = Path(__file__).resolve().parents[1] / "../shared/corpus/users"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "inputs"
+CORPUS_USERS = Path(__file__).resolve().parents[2] / "../shared/corpus/users"
 
 
 @pytest.fixture

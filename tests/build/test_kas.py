@@ -15,7 +15,7 @@ import pytest
 from confdrift.build.kas import is_kas_file, load_kas, merge
 from confdrift.errors import InputError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "kas"
 CORPUS_KAS = REPO / "../shared/corpus/layers/kas"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")

@@ -20,7 +20,7 @@ import pytest
 from confdrift.build.kas import load_kas
 from confdrift.errors import InputError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SOURCES = [REPO / "fixtures" / "kas", REPO / "../shared/corpus/layers/kas"]
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from confdrift.build.layers import Collection, describe_layer, describe_layers, git_info
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = (REPO / "../shared").resolve()
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="git not installed")

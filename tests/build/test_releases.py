@@ -1,6 +1,6 @@
 """Release profiles: a lone local.conf plus the profile resolves like the full chain.
 
-The full chain is BitBake's own (tests/oracle_baseconfig.py) on the release snapshot; the
+The full chain is BitBake's own (tests/helpers/oracle_baseconfig.py) on the release snapshot; the
 profile side has nothing but conf/local.conf on disk.
 """
 
@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import oracle_baseconfig as ob
 import pytest
+from helpers import oracle_baseconfig as ob
 
 from confdrift.build import releases
 from confdrift.build.chain import load_build, load_build_info
 from confdrift.errors import UsageError
 from confdrift.syntax import releases as table
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "builds"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "builds"
 #: local.conf fixtures (None) and inline texts. None changes TCLIBC or TCMODE: a profile is
 #: measured per distro, machine and init manager, and those select other include files too.
 VARIANTS = {

@@ -12,7 +12,7 @@ from confdrift.cli import app
 from confdrift.findings import Finding, Location, Severity, Side
 
 runner = CliRunner()
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def test_generated_lines_move_to_the_yaml_line_that_wrote_them(tmp_path: Path) -> None:

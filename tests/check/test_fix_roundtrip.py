@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from confdrift.cli import app
 
 runner = CliRunner()
-SCENARIOS = Path(__file__).resolve().parents[1] / "fixtures" / "drift"
+SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "drift"
 
 
 def check(root: Path, *extra: str) -> list[dict[str, object]]:

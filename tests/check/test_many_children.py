@@ -18,7 +18,7 @@ from confdrift.check import engine, parallel
 from confdrift.cli import app
 
 runner = CliRunner()
-USERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "users"
+USERS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "users"
 #: Corpus files that resolve alone (others require files only their own tree has).
 CHOSEN = (
     "0x000000FF__yocto-edison-meta/build/conf/local.conf",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # Runs the console script's main(); FAKE_ENGINE (Python source) replaces confdrift.check.engine.
 LAUNCHER = """\

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "count_inline_python.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "count_inline_python.py"
 
 
 @pytest.fixture(scope="module")

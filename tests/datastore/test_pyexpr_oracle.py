@@ -24,7 +24,7 @@ from test_pyexpr import ERRORS, FLAGS, IDIOMS, VARS
 
 from confdrift.datastore.pyexpr import NotEvaluated, PyExprError, evaluate
 
-CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus"
 PYTHON_CODE = r"\$\{@(?:\{.*?\}|.)+?\}"  # BitBake's cut: first '}' outside a {...} pair
 
 

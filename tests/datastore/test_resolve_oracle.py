@@ -12,14 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bb_datastore import Comparison, _compare_one, bb_load, compare
+from helpers.bb_datastore import Comparison, _compare_one, bb_load, compare
+from helpers.strategies_resolve import program
 from hypothesis import HealthCheck, given, settings
-from strategies_resolve import program
 
 from confdrift.datastore.resolved import ResolvedConfig
 from confdrift.datastore.resolved import load_files as load
 
-CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus"
 OE_CORE_META = CORPUS / "layers/openembedded-core/meta"
 
 
@@ -201,7 +201,7 @@ def test_addfragments_match_bitbake(tmp_path: Path, pre: str) -> None:
     assert not result.diffs
 
 
-RELEASES = Path(__file__).resolve().parents[1] / "../shared/releases"
+RELEASES = Path(__file__).resolve().parents[2] / "../shared/releases"
 LOCAL_CONF = 'MACHINE ??= "qemux86-64"\nDISTRO ?= "poky"\nPACKAGE_CLASSES ?= "package_rpm"\n'
 # walnascar's bitbake.conf has the 3-argument addfragments of BitBake 2.12, which the 2.19
 # oracle cannot read; kirkstone..styhead need BB_CURRENT_MC = "default" as their BitBake set it.

@@ -20,7 +20,7 @@ from confdrift.datastore.resolved import load_files as load
 from confdrift.errors import ConfdriftError, ExpansionError
 
 CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "data" / "semantics_cases.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[1] / "data" / "semantics_cases.json").read_text(encoding="utf-8")
 )
 
 #: Rows whose BitBake result comes from machinery outside ``load``; value = what we check.

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from oracle import captured_bitbake_log
-from oracle_baseconfig import _oe_stubbed, import_bb
+from .oracle import captured_bitbake_log
+from .oracle_baseconfig import _oe_stubbed, import_bb
 
 #: BitBake-internal names that are not configuration variables.
 _INTERNAL = ("__", "_FAILPARSINGERRORHANDLED")

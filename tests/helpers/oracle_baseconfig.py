@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oracle import captured_bitbake_log
-
 from confdrift.syntax import releases as table
 
-SHARED = Path(__file__).resolve().parents[1] / "../shared"
+from .oracle import captured_bitbake_log
+
+SHARED = Path(__file__).resolve().parents[2] / "../shared"
 RELEASES_DIR = SHARED / "releases"
 
 #: BitBake version of each release (the parser dialect confdrift must use for it).

@@ -3,10 +3,10 @@ or one of confdrift's own errors, through parse_file, load, the engine and the C
 
 The normal suite runs a modest number of examples. Longer runs, by hand:
 
-    CONFDRIFT_FUZZ_EXAMPLES=2000 pytest tests/test_fuzz_hostile.py -p no:cacheprovider
+    CONFDRIFT_FUZZ_EXAMPLES=2000 pytest tests/hostile/test_fuzz_hostile.py -p no:cacheprovider
     # coverage-guided, with atheris (pip install atheris) and seeds copied to a scratch dir:
     mkdir -p /tmp/seeds && cp ../shared/corpus/users/*/*.conf /tmp/seeds/
-    python tests/test_fuzz_hostile.py /tmp/seeds -max_total_time=3600
+    python tests/hostile/test_fuzz_hostile.py /tmp/seeds -max_total_time=3600
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from confdrift.cli import app
 from confdrift.errors import ConfdriftError
 from confdrift.syntax.parse import parse_file
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 EXAMPLES = int(os.environ.get("CONFDRIFT_FUZZ_EXAMPLES", "50"))
 #: Seconds one example may take: far above the worst case seen, far below "a hang".
 PER_EXAMPLE = 10

@@ -153,7 +153,7 @@ def test_real_builds_stay_far_under_the_default_limits() -> None:
     from confdrift.build.chain import load_build
     from confdrift.errors import ConfdriftError
 
-    users = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "users"
+    users = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "users"
     confs = sorted(users.glob("**/local.conf"))
     if not confs:
         pytest.skip("the shared corpus is absent")

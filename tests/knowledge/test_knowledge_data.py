@@ -16,7 +16,7 @@ import pytest
 from confdrift.findings import Severity
 from confdrift.knowledge import Measurement, Scope, VariableEntry, knowledge, normalise, verdict
 
-SHARED = Path(__file__).resolve().parents[1] / "../shared"
+SHARED = Path(__file__).resolve().parents[2] / "../shared"
 DOC = SHARED / "research/sstate-knowledge.md"
 RESULTS = SHARED / "signature-impact/results.json"
 
@@ -231,7 +231,7 @@ def _plain_assignments() -> list[tuple[VariableEntry, Measurement, str, str]]:
 
 def test_measured_values_are_what_bitbake_resolves(tmp_path: Path) -> None:
     """Parent values are poky scarthgap's template defaults; child values are the change."""
-    import oracle_baseconfig as oracle
+    from helpers import oracle_baseconfig as oracle
 
     template = RELEASES_DIR / "scarthgap/poky/meta-poky/conf/templates/default/local.conf.sample"
     if not template.is_file():

@@ -7,12 +7,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import oracle_baseconfig as oracle
 import pytest
+from helpers import oracle_baseconfig as oracle
 
 from confdrift.knowledge import knowledge
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "gen_ignore_vars.py"
 PACKAGED = REPO / "confdrift" / "knowledge" / "ignore_vars.toml"
 LISTS = {

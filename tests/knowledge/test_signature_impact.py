@@ -28,7 +28,7 @@ from confdrift.check import engine
 from confdrift.check.settings import load_settings
 from confdrift.findings import Finding, Severity
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 MEASURED = SHARED / "signature-impact" / "results.json"
 RELEASE = SHARED / "releases" / "scarthgap"
 TEMPLATE = RELEASE / "poky" / "meta-poky" / "conf" / "templates" / "default" / "local.conf.sample"

@@ -23,7 +23,7 @@ from confdrift.report import (
     text,
 )
 
-SCHEMA = Path(__file__).resolve().parents[1] / "../shared/schemas/sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parents[2] / "../shared/schemas/sarif-schema-2.1.0.json"
 ROOT = Path("/nonexistent/project")
 CONTEXT = ReportContext(root=ROOT, files=("conf/local.conf",), version="1.2.3")
 

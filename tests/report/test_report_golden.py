@@ -2,7 +2,7 @@
 
 Regenerate the golden files after an intended change, then review the diff like code::
 
-    CONFDRIFT_REGEN=1 pytest tests/test_report_golden.py
+    CONFDRIFT_REGEN=1 pytest tests/report/test_report_golden.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from confdrift.report import OutputFormat, ReportContext, render, sarif
 from confdrift.rules import Rule
 from confdrift.rules.meta import UNUSED_SUPPRESSION
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 ROOT = Path("/nonexistent/project")
 CONTEXT = ReportContext(
     root=ROOT, files=("conf/local.conf", "conf/other.conf"), version="0.0.0-test", width=100

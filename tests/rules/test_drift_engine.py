@@ -71,7 +71,7 @@ def test_recipe_appends_are_compared_by_what_they_add_up_to(tmp_path: Path) -> N
     assert [f["variable"] for f in found] == ["PACKAGECONFIG:append:pn-qemu"]
 
 
-RELEASES = Path(__file__).resolve().parents[2] / "shared" / "releases"
+RELEASES = Path(__file__).resolve().parents[3] / "shared" / "releases"
 
 
 def test_a_machine_with_the_same_tune_reaches_only_machine_specific_recipes(

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from rulehelp import run
+from helpers.rulehelp import run
 
 from confdrift.rules import probe
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rulehelp import DictConfig, codes
+from helpers.rulehelp import DictConfig, codes
 
 from confdrift.build.layers import Collection, GitInfo, LayerInfo
 from confdrift.build.view import ResolvedBuild

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from rulehelp import codes, run
+from helpers.rulehelp import codes, run
 
 from confdrift.rules.mirrors import Address, mirror_pairs, parse_address
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from rulehelp import run
+from helpers.rulehelp import run
 
 from confdrift.findings import Finding, Severity
 from confdrift.rules import lookup

@@ -22,7 +22,7 @@ from confdrift.syntax import cache
 from confdrift.syntax.parse import parse_file
 
 runner = CliRunner()
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 SAMPLE = (
     'MACHINE ??= "qemux86-64"\n'
     'DISTRO ?= "poky"\n'

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import oracle
 import pytest
+from helpers import oracle
 
 from confdrift.errors import ParseError
 from confdrift.syntax import releases
 from confdrift.syntax.parse import base_config_for, parse_text
 
-SHARED = Path(__file__).resolve().parents[1] / "../shared"
+SHARED = Path(__file__).resolve().parents[2] / "../shared"
 SUFFIXES = (".conf", ".inc", ".sample")
 #: Files in the release trees that are not BitBake input at all.
 NOT_BITBAKE = {"ccache.conf"}

@@ -3,9 +3,9 @@ the same statements in the same order."""
 
 from __future__ import annotations
 
-import oracle
+from helpers import oracle
+from helpers.strategies_parse import assignments, documents
 from hypothesis import HealthCheck, given, settings
-from strategies_parse import assignments, documents
 
 from confdrift.errors import ParseError
 from confdrift.syntax.parse import base_config_for, parse_text

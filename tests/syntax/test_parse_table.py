@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import oracle
 import pytest
+from helpers import oracle
 
 from confdrift.errors import ParseError
 from confdrift.syntax.nodes import Kind, Span
 from confdrift.syntax.parse import base_config_for, parse_file, parse_text, reader_for
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "parse"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "parse"
 VALID = sorted(p for p in (FIXTURES / "valid").rglob("*.*") if p.is_file())
 INVALID = sorted(p for p in (FIXTURES / "invalid").rglob("*.*") if p.is_file())
 
