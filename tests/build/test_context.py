@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import oracle_baseconfig as ob
+from helpers.environment import shared_missing
 
 from confdrift.build.chain import detect_release, load_build, load_build_info
 
@@ -108,7 +109,7 @@ def test_fragments_follow_local_conf(
     tmp_path: Path, release: str, fixture: str, expected: dict[str, str]
 ) -> None:
     if not ob.RELEASES_DIR.is_dir():
-        pytest.skip("../shared/releases is not available")
+        shared_missing("../shared/releases is not available")
     text = (FIXTURES / fixture / "local.conf").read_text()
     build = ob.make_build(tmp_path / "build", release, text)
     oracle = ob.base_config(build, release).values

@@ -58,10 +58,7 @@ HOST_DEPENDENT = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _shared() -> None:
-    if not ob.RELEASES_DIR.is_dir():
-        pytest.skip("../shared/releases is not available")
+pytestmark = pytest.mark.usefixtures("shared_releases")
 
 
 def _build(tmp_path: Path, release: str, name: str) -> Path:

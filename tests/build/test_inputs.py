@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.environment import shared_missing
 
 from confdrift.build.inputs import BBLAYERS_CONF, BUILD_CONF_FILES, LOCAL_CONF, BuildInput, classify
 from confdrift.errors import InputError
@@ -130,7 +131,7 @@ def _user_confs() -> list[Path]:
 def test_every_user_corpus_file_is_a_conf_file_input() -> None:
     files = _user_confs()
     if not files:
-        pytest.skip("shared corpus not available")
+        shared_missing("shared corpus not available")
     for path in files:
         build = classify(path)
         conf = path.absolute().parent

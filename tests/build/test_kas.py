@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers.environment import shared_missing
 
 from confdrift.build.kas import is_kas_file, load_kas, merge
 from confdrift.errors import InputError
@@ -252,7 +253,7 @@ def test_corpus_file_gives_text_or_input_error(path: Path, tmp_path: Path) -> No
 
 def test_corpus_present_or_skip() -> None:
     if not CORPUS_KAS.is_dir():
-        pytest.skip("shared corpus not available")
+        shared_missing("shared corpus not available")
     assert len(_corpus_files()) >= 60
 
 
@@ -285,7 +286,7 @@ def _layer_paths(bblayers: str) -> list[str]:
 def test_layer_order_matches_kas_tests(name: str, expected: list[str], tmp_path: Path) -> None:
     source = CORPUS_KAS / "tests" / "test_layers"
     if not source.is_dir():
-        pytest.skip("shared corpus not available")
+        shared_missing("shared corpus not available")
     work = tmp_path / "test_layers"
     shutil.copytree(source, work)
     text = load_kas(work / name, work_dir=work).bblayers_conf

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.environment import require_module
 
 from confdrift.build.kas import load_kas
 from confdrift.errors import InputError
@@ -58,9 +59,9 @@ def _quiet_kas() -> Iterator[None]:
 
 @pytest.mark.parametrize("project", _projects(), ids=lambda p: "/".join(p.parts[-3:]))
 def test_same_text_as_kas(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    kas = pytest.importorskip("kas")
+    kas = require_module("kas")
     for module in ("kas.context", "kas.config", "kas.libcmds"):
-        pytest.importorskip(module)
+        require_module(module)
     work = tmp_path / "w"
     shutil.copytree(project.parent, work)
     top = work / project.name

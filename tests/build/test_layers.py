@@ -6,12 +6,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.environment import require_bitbake
 
 from confdrift.build.layers import Collection, describe_layer, describe_layers, git_info
 
@@ -107,14 +106,7 @@ def test_release_layers_are_compatible_with_their_core(release: Path) -> None:
 
 
 def _bb() -> Any:
-    for name in ("hashserv", "hashserv.client"):
-        sys.modules.setdefault(name, types.ModuleType(name))
-    try:
-        import bb.data
-        import bb.parse
-    except ImportError:
-        pytest.skip("BitBake (bitbake-setup) not installed")
-    return bb
+    return require_bitbake()
 
 
 def _bitbake_view(conf: Path, tmp_path: Path) -> tuple[tuple[str, ...], dict[str, tuple[Any, ...]]]:

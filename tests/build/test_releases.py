@@ -47,12 +47,6 @@ def _lone(tmp_path: Path, text: str) -> Path:
     return tmp_path / "child"
 
 
-@pytest.fixture(scope="module")
-def shared() -> None:
-    if not ob.RELEASES_DIR.is_dir():
-        pytest.skip("../shared/releases is not available")
-
-
 @pytest.mark.parametrize("release", releases.known_releases())
 def test_every_release_has_a_profile_for_each_distro(release: str) -> None:
     assert set(releases.distros(release)) == {"nodistro", "poky", "poky-altcfg", "poky-tiny"}
@@ -68,7 +62,7 @@ def test_every_release_has_a_profile_for_each_distro(release: str) -> None:
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("release", releases.known_releases())
 def test_profile_resolves_like_the_full_chain(
-    shared: None, tmp_path: Path, release: str, variant: str
+    shared_releases: Path, tmp_path: Path, release: str, variant: str
 ) -> None:
     text = _local_conf(variant)
     poky = "poky" in text
@@ -151,7 +145,7 @@ def _snapshot_file(release: str, relative: str) -> Path | None:
 
 
 @pytest.mark.parametrize("release", releases.known_releases())
-def test_every_source_names_a_real_line(shared: None, release: str) -> None:
+def test_every_source_names_a_real_line(shared_releases: Path, release: str) -> None:
     for distro in releases.distros(release):
         for machine in releases.machines(release, distro):
             for variable in releases.profile(release, distro, machine).variables.values():

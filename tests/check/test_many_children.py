@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.environment import shared_missing
 from typer.testing import CliRunner
 
 from confdrift.build import resolve
@@ -34,7 +35,7 @@ CHOSEN = (
 def children(tmp_path: Path) -> list[str]:
     sources = [USERS / name for name in CHOSEN if (USERS / name).is_file()]
     if len(sources) < 3:
-        pytest.skip("the shared corpus is absent")
+        shared_missing("the shared corpus is absent")
     out = []
     for i in range(12):
         conf = tmp_path / f"child{i:02d}" / "conf"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.environment import require_module
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -107,7 +108,7 @@ def git(*args: str, cwd: Path) -> None:
 
 def test_pre_commit_hook_runs_confdrift_on_conf_files(tmp_path: Path) -> None:
     """One `pre-commit try-repo` run (it builds a virtualenv, so this test takes ~45 s)."""
-    pytest.importorskip("pre_commit")
+    require_module("pre_commit")
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     project = tmp_path / "project"

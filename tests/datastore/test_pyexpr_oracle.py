@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.environment import require_bitbake, shared_missing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_pyexpr import ERRORS, FLAGS, IDIOMS, VARS
@@ -26,16 +27,6 @@ from confdrift.datastore.pyexpr import NotEvaluated, PyExprError, evaluate
 
 CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus"
 PYTHON_CODE = r"\$\{@(?:\{.*?\}|.)+?\}"  # BitBake's cut: first '}' outside a {...} pair
-
-
-@pytest.fixture(scope="module")
-def bb() -> Any:
-    for name in ("hashserv", "hashserv.client"):
-        sys.modules.setdefault(name, types.ModuleType(name))
-    pytest.importorskip("bb")
-    for module in ("bb.data", "bb.data_smart", "bb.parse"):  # expand() needs bb.parse
-        importlib.import_module(module)
-    return sys.modules["bb"]
 
 
 #: BitBake's evaluation globals as a fresh process has them. Other tests in the same run make
@@ -142,7 +133,7 @@ def datastores(code: str) -> Iterator[dict[str, str]]:
 def test_corpus_expressions_match_bitbake(bb: Any) -> None:
     codes = [c for c in corpus_expressions() if plain_bitbake_only(c)]
     if not codes:
-        pytest.skip("shared corpus not available")
+        shared_missing("shared corpus not available")
     compared = 0
     for code in codes:
         for values in datastores(code):
@@ -184,7 +175,7 @@ datastore_values = st.fixed_dictionaries(
 def test_library_calls_match_bitbake(code: str, values: dict[str, str]) -> None:
     for name in ("hashserv", "hashserv.client"):
         sys.modules.setdefault(name, types.ModuleType(name))
-    bb = pytest.importorskip("bb")
+    bb = require_bitbake()
     for module in ("bb.data", "bb.data_smart", "bb.parse"):
         importlib.import_module(module)
     mine = ours(code, values)

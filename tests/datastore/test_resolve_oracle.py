@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers.bb_datastore import Comparison, _compare_one, bb_load, compare
+from helpers.environment import shared_missing
 from helpers.strategies_resolve import program
 from hypothesis import HealthCheck, given, settings
 
@@ -40,7 +41,7 @@ def test_corpus_templates_agree_with_bitbake(tmp_path: Path) -> None:
     """``*.conf.sample`` templates, read as the ``.conf`` files they become."""
     samples = sorted(CORPUS.rglob("*.conf.sample")) if CORPUS.is_dir() else []
     if not samples:
-        pytest.skip("../shared/corpus is not available")
+        shared_missing("../shared/corpus is not available")
     agree = 0
     for number, sample in enumerate(samples):
         target = tmp_path / str(number) / "conf" / sample.name.removesuffix(".sample")
@@ -56,7 +57,7 @@ def test_corpus_templates_agree_with_bitbake(tmp_path: Path) -> None:
 def test_corpus_agrees_with_bitbake() -> None:
     files = corpus_files()
     if not files:
-        pytest.skip("../shared/corpus is not available")
+        shared_missing("../shared/corpus is not available")
     total, outcome_diffs, diffs, undecided = Comparison(), [], [], []
     for path in files:
         result = compare([str(path)], corpus_bbpath(path))
@@ -218,7 +219,7 @@ def test_release_bitbake_conf_agrees_with_bitbake(tmp_path: Path, release: str) 
     """
     root = RELEASES / release
     if not root.is_dir():
-        pytest.skip("../shared/releases is not available")
+        shared_missing("../shared/releases is not available")
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf/local.conf").write_text(LOCAL_CONF, encoding="utf-8")
     bbpath = [
@@ -294,7 +295,7 @@ def test_corpus_user_builds_loaded_together() -> None:
             groups.setdefault(path.parent, []).append(path)
     groups = {d: sorted(files) for d, files in groups.items() if len(files) > 1}
     if not groups:
-        pytest.skip("../shared/corpus is not available")
+        shared_missing("../shared/corpus is not available")
     agree = 0
     for files in groups.values():
         result = compare([str(f) for f in files], corpus_bbpath(files[0]))

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
+from .environment import missing
 
 #: One statement as a comparable tuple: (kind, line, details...).
 Row = tuple[Any, ...]
@@ -72,7 +72,7 @@ def bb_available() -> bool:
 
 def require_bb() -> None:
     if not bb_available():
-        pytest.skip("BitBake's bb library is not importable")
+        missing("BitBake's bb library is not importable")
 
 
 class BitBakeLog(logging.Handler):

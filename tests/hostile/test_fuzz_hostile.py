@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
+from helpers.environment import shared_missing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -62,7 +63,7 @@ def _sources() -> tuple[bytes, ...]:
 def mutated(draw: st.DrawFn) -> bytes:
     sources = _sources()
     if not sources:
-        pytest.skip("the shared corpus is absent")
+        shared_missing("the shared corpus is absent")
     data = bytearray(draw(st.sampled_from(sources)))
     for _ in range(draw(st.integers(1, 6))):
         _mutate(draw, data)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.environment import shared_missing
 
 import confdrift
 from confdrift import limits
@@ -156,7 +157,7 @@ def test_real_builds_stay_far_under_the_default_limits() -> None:
     users = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "users"
     confs = sorted(users.glob("**/local.conf"))
     if not confs:
-        pytest.skip("the shared corpus is absent")
+        shared_missing("the shared corpus is absent")
     loaded = 0
     for conf in confs:
         try:

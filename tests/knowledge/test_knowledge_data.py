@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.environment import shared_missing
 
 from confdrift.findings import Severity
 from confdrift.knowledge import Measurement, Scope, VariableEntry, knowledge, normalise, verdict
@@ -27,13 +28,13 @@ _CONF_LINE = re.compile(r"^([A-Za-z0-9_\-/.]+)((?::[a-z0-9_\-]+)*)\s*(\?\?=|\?=|
 
 def _doc() -> str:
     if not DOC.is_file():
-        pytest.skip("shared/research/sstate-knowledge.md not available")
+        shared_missing("shared/research/sstate-knowledge.md not available")
     return DOC.read_text(encoding="utf-8")
 
 
 def _results() -> dict[str, Any]:
     if not RESULTS.is_file():
-        pytest.skip("shared/signature-impact/results.json not available")
+        shared_missing("shared/signature-impact/results.json not available")
     data: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
     return data
 
@@ -211,7 +212,7 @@ def _evidence_problem(evidence: str) -> str | None:
 
 def test_evidence_points_at_real_files_and_lines() -> None:
     if not RELEASES_DIR.is_dir():
-        pytest.skip("shared/releases not available")
+        shared_missing("shared/releases not available")
     problems = [(e.name, ev, p) for e in knowledge().entries() for ev in e.evidence
                 if (p := _evidence_problem(ev))]
     assert problems == []
@@ -235,7 +236,7 @@ def test_measured_values_are_what_bitbake_resolves(tmp_path: Path) -> None:
 
     template = RELEASES_DIR / "scarthgap/poky/meta-poky/conf/templates/default/local.conf.sample"
     if not template.is_file():
-        pytest.skip("shared/releases not available")
+        shared_missing("shared/releases not available")
     build = oracle.make_build(tmp_path, "scarthgap", template.read_text(encoding="utf-8"))
     values = oracle.base_config(build, "scarthgap").values
     checked = 0

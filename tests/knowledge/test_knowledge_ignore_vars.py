@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers import oracle_baseconfig as oracle
+from helpers.environment import shared_missing
 
 from confdrift.knowledge import knowledge
 
@@ -24,7 +25,7 @@ LISTS = {
 
 def _needs_releases() -> None:
     if not oracle.RELEASES_DIR.is_dir():
-        pytest.skip("shared/releases not available")
+        shared_missing("shared/releases not available")
 
 
 def _script() -> ModuleType:

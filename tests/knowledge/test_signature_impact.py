@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.environment import require_shared
 
 from confdrift.build.resolve import resolve_build as view
 from confdrift.build.view import ResolvedBuild
@@ -37,8 +38,10 @@ NO_UNINATIVE = 'INHERIT:remove = "uninative"\n'
 ASSIGNED = re.compile(r"^(?:export\s+)?([A-Za-z0-9_\-/.${}]+)[^=?:+.\s]*(?::[^\s=]*)?\s*[?:+.]*=",
                       re.MULTILINE)
 
-pytestmark = pytest.mark.skipif(not (MEASURED.is_file() and TEMPLATE.is_file()),
-                                reason="../shared/signature-impact or releases absent")
+
+@pytest.fixture(scope="module", autouse=True)
+def _measurements() -> None:
+    require_shared(MEASURED, TEMPLATE)
 
 
 @cache

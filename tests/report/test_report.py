@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.environment import require_module, shared_missing
 
 from confdrift.findings import Finding, Location, Severity, Side
 from confdrift.report import (
@@ -97,8 +98,8 @@ def sarif_log(findings: list[Finding], context: ReportContext = CONTEXT) -> dict
 
 def test_sarif_validates_against_the_schema() -> None:
     if not SCHEMA.is_file():
-        pytest.skip("the shared SARIF schema is not available")
-    jsonschema = pytest.importorskip("jsonschema")
+        shared_missing("the shared SARIF schema is not available")
+    jsonschema = require_module("jsonschema")
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     awkward = [
         finding(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers.environment import shared_missing
 from typer.testing import CliRunner
 
 from confdrift.cli import app
@@ -79,9 +80,7 @@ def test_a_machine_with_the_same_tune_reaches_only_machine_specific_recipes(
 ) -> None:
     release = RELEASES / "scarthgap"
     if not release.is_dir():
-        import pytest
-
-        pytest.skip("release snapshots not available")
+        shared_missing("release snapshots not available")
     layers = " ".join(str(release / p) for p in
                       ("openembedded-core/meta", "poky/meta-poky", "poky/meta-yocto-bsp"))
     for side, machine in (("child", "genericx86-64"), ("parent", "qemux86-64"),

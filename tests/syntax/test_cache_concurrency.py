@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.environment import shared_missing
 from typer.testing import CliRunner
 
 from confdrift.cli import app
@@ -45,7 +46,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _corpus_files(count: int) -> list[Path]:
     files = sorted((CORPUS / "users").glob("**/*.conf"))[:count]
     if not files:
-        pytest.skip("the shared corpus is absent")
+        shared_missing("the shared corpus is absent")
     return files
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import oracle
+from helpers.environment import shared_missing
 
 from confdrift.errors import ParseError
 from confdrift.syntax import releases
@@ -81,14 +82,14 @@ def test_release_file_is_accepted_by_its_own_bitbake_version(path: Path) -> None
 
 def test_corpus_and_releases_are_present_or_skipped() -> None:
     if not CORPUS:
-        pytest.skip("../shared/corpus is absent")
+        shared_missing("../shared/corpus is absent")
     assert len(CORPUS) > 500  # the corpus README lists 645 BitBake files
 
 
 def _oracle_json() -> dict[str, dict[str, object]]:
     path = SHARED / "corpus" / "ORACLE.json"
     if not path.is_file():
-        pytest.skip("../shared/corpus/ORACLE.json is absent")
+        shared_missing("../shared/corpus/ORACLE.json is absent")
     files: dict[str, dict[str, object]] = json.loads(path.read_text("utf-8"))["files"]
     return {name: verdict for name, verdict in files.items() if verdict.get("accepted") is not None}
 
