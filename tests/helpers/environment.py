@@ -52,6 +52,7 @@ def under_ci() -> bool:
 
 def missing(reason: str) -> NoReturn:
     """Skip the calling test for ``reason``; under CI, fail it."""
+    __tracebackhide__ = True  # pytest reports the skip at the caller
     if under_ci():
         pytest.fail(f"{reason} (CI is set: this fails instead of skipping)", pytrace=False)
     pytest.skip(reason)
@@ -59,11 +60,13 @@ def missing(reason: str) -> NoReturn:
 
 def shared_missing(reason: str) -> NoReturn:
     """:func:`missing`, for a test that found what it needs from ../shared absent."""
+    __tracebackhide__ = True  # pytest reports the skip at the caller
     missing(f"{reason}; ../shared is looked for at {SHARED.resolve()}")
 
 
 def require_shared(*paths: Path) -> None:
     """Skip (under CI, fail) unless every path, under ../shared, exists."""
+    __tracebackhide__ = True  # pytest reports the skip at the caller
     for path in paths:
         if not path.exists():
             shared_missing(f"{_shown(path)} is not available")
@@ -88,6 +91,7 @@ def import_bitbake() -> Any:
 
 def require_bitbake() -> Any:
     """BitBake's ``bb`` library (the oracle); skip (under CI, fail) when it does not import."""
+    __tracebackhide__ = True  # pytest reports the skip at the caller
     try:
         return import_bitbake()
     except Exception as exc:
@@ -96,6 +100,7 @@ def require_bitbake() -> Any:
 
 def require_module(name: str) -> Any:
     """``pytest.importorskip`` for the test extra's modules: under CI a failed import fails."""
+    __tracebackhide__ = True  # pytest reports the skip at the caller
     try:
         return importlib.import_module(name)
     except ImportError as exc:

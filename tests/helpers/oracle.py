@@ -71,6 +71,7 @@ def bb_available() -> bool:
 
 
 def require_bb() -> None:
+    __tracebackhide__ = True  # pytest reports the skip at the caller
     if not bb_available():
         missing("BitBake's bb library is not importable")
 
