@@ -4,7 +4,7 @@ Run:  python bench/bench_context.py [RELEASE]      (default: walnascar)
 
 Both read the same build directory (conf/local.conf + conf/bblayers.conf naming the
 release's oe-core meta, meta-poky and meta-yocto-bsp from ../shared/releases) in the same
-process: BitBake through tests/oracle_baseconfig.py (bblayers.conf, layer.conf files,
+process: BitBake through tests/helpers/oracle_baseconfig.py (bblayers.conf, layer.conf files,
 bitbake.conf and everything it includes, then every variable expanded), confdrift through
 ``load_build`` followed by reading every variable. Prints the best of several rounds for
 BitBake and for confdrift as a first load in a process with the parse cache disabled (cold)
@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-import oracle_baseconfig as ob  # noqa: E402
+from helpers import oracle_baseconfig as ob  # noqa: E402
 
 from confdrift.build.chain import forget_parsed_files, load_build  # noqa: E402
 

@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-import oracle  # noqa: E402  (tests/oracle.py: BitBake's readers, not evaluated)
+from helpers import oracle  # noqa: E402  (tests/helpers/oracle.py: BitBake's readers, not evaluated)
 
 from confdrift.errors import ParseError  # noqa: E402
 from confdrift.syntax.parse import base_config_for, parse_file  # noqa: E402

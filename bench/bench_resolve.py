@@ -1,7 +1,8 @@
 """Benchmark: load every corpus BitBake file with confdrift and with BitBake's own datastore.
 
 Each file is loaded on its own (BBPATH = its layer or build root, then oe-core's ``meta``,
-as in tests/test_resolve_oracle.py) and every variable is read back with expansion, by both.
+as in tests/datastore/test_resolve_oracle.py) and every variable is read back with expansion,
+by both.
 Prints the total times and the ratio confdrift/BitBake (target: at most 1.5).
 
     python bench/bench_resolve.py [--cache]
@@ -54,7 +55,7 @@ def _confdrift(files: list[Path], cold: bool = False) -> float:
 
 
 def _bitbake(files: list[Path]) -> float:
-    from bb_datastore import bb_load
+    from helpers.bb_datastore import bb_load
 
     start = time.perf_counter()
     for path in files:

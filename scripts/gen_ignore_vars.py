@@ -15,7 +15,7 @@ which is enough here: these lists only reference each other.  BitBake itself has
 built-in default for any of the lists (it reads ``getVar(...) or ""``), so bitbake.conf is
 the whole story.  BitBake's library is imported only for its built-in rename table
 (``bb.data_smart.bitbake_renamed_vars``; a dev-time dependency, never a run-time one); the
-output is data, not code.  tests/test_knowledge_ignore_vars.py checks the output against
+output is data, not code.  tests/knowledge/test_knowledge_ignore_vars.py checks the output against
 BitBake parsing the same files.
 """
 

@@ -7,8 +7,9 @@ value, the file:line that set it, and a few statements (``=``, ``??=`` before lo
 ``=``, ``?=``, ``:append``, ``:prepend`` after it) whose evaluation around a local.conf gives
 the same value as the full chain.
 
-The statements are *measured*, not guessed: BitBake's own loader (tests/oracle_baseconfig.py, a
-generation-time tool; the output holds no BitBake code) is run with a silent local.conf and
+The statements are *measured*, not guessed: BitBake's own loader
+(tests/helpers/oracle_baseconfig.py, a generation-time tool; the output holds no BitBake code)
+is run with a silent local.conf and
 with local.conf probes (``V = "@L@"``, ``?=``, ``+=``, ``??=``); where the local value lands
 tells which statements exist before and after local.conf. Every model is checked against
 the probes it came from; a variable whose model does not reproduce them is left out and
@@ -34,7 +35,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-import oracle_baseconfig as ob  # noqa: E402
+from helpers import oracle_baseconfig as ob  # noqa: E402
 
 OUT_DIR = REPO / "confdrift" / "build" / "releases"
 MARK = "@L@"
