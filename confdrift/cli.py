@@ -49,6 +49,11 @@ _PROGRESS_THRESHOLD = 4
 
 def main() -> None:
     """The ``confdrift`` console script."""
+    if sys.argv[1:] == ["--version"]:
+        # What `--version` prints, without typer building every command's options first
+        # (a hook that checks the installed version pays only the imports).
+        typer.echo(f"confdrift {__version__}")
+        return
     app()
 
 

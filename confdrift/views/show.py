@@ -5,12 +5,12 @@ Plain text (no rich): these outputs are mostly BitBake text that a user copies b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from confdrift.rules import Rule
+if TYPE_CHECKING:
+    from confdrift.rules import Rule
 
 
 class EntryLike(Protocol):
@@ -87,6 +87,8 @@ def _view(resolved: Resolved, spec: str) -> VariableView:
 
 def show_json(files: Sequence[str], views: Sequence[VariableView]) -> str:
     """``{"files": [...], "variables": {NAME: {"value", "evaluated", "history"}}}``."""
+    import json
+
     variables = {
         v.name: {
             "value": v.value,
