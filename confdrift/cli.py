@@ -5,8 +5,6 @@ engine, output in report/, exit codes in exitcodes.py). Heavy imports (rich, the
 happen inside the commands so that ``confdrift --version`` starts fast.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import sys
@@ -241,7 +239,7 @@ def _check(args: _CheckArgs) -> int:
     return for_findings(findings, settings.fail_on)
 
 
-def _engine_check(children: Sequence[str], settings: Settings, jobs: int = 1) -> list[Finding]:
+def _engine_check(children: Sequence[str], settings: "Settings", jobs: int = 1) -> list[Finding]:
     from confdrift.check import parallel
 
     if len(children) <= _PROGRESS_THRESHOLD or not sys.stderr.isatty():
@@ -422,7 +420,7 @@ def _explain(name: str, paths: list[str], build: _BuildArgs) -> int:
     return ExitCode.OK
 
 
-def _limits() -> Limits:
+def _limits() -> "Limits":
     """The configured safety limits (``[tool.confdrift.limits]``), for show and explain."""
     from confdrift.check.settings import load_settings
 
