@@ -6,6 +6,7 @@ happen inside the commands so that ``confdrift --version`` starts fast.
 """
 
 import contextlib
+import gc
 import os
 import sys
 import traceback
@@ -52,6 +53,9 @@ def main() -> None:
         # (a hook that checks the installed version pays only the imports).
         typer.echo(f"confdrift {__version__}")
         return
+    # What exists by now (typer, the modules imported) lives as long as the process:
+    # keep the collector from scanning them again on every full collection.
+    gc.freeze()
     app()
 
 
