@@ -9,6 +9,7 @@ record's ``named_in_paths``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,10 @@ from dataclasses import dataclass
 from confdrift.build.inputs import BuildInput
 from confdrift.syntax import releases as table
 
-_TOKENS = re.compile(r"[/\\\-_.:+@ ]+")
+
+@functools.cache  # compiled on first use, not at import
+def _tokens() -> re.Pattern[str]:
+    return re.compile(r"[/\\\-_.:+@ ]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +52,10 @@ def _from_paths(paths: Iterable[str]) -> Hint | None:
     if len(found) != 1:
         return None
     release = found.pop()
-    example = next(p for p in paths if release in _TOKENS.split(p))
+    example = next(p for p in paths if release in _tokens().split(p))
     return Hint(release, f"the layer paths of bblayers.conf ({example})")
 
 
 def _named(texts: Iterable[str], *, in_paths: bool) -> set[str]:
     known = {r.name for r in table.RELEASES if r.named_in_paths or not in_paths}
-    return {token for text in texts for token in _TOKENS.split(text) if token in known}
+    return {token for text in texts for token in _tokens().split(text) if token in known}

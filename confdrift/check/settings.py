@@ -24,6 +24,7 @@ directory. Paths in a file are relative to that file's directory. Example::
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,7 +43,11 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_FILES = (".confdrift.toml", "pyproject.toml")
-_CODE = re.compile(r"^CD[0-9]{0,3}$")
+
+
+@functools.cache  # compiled on first use, not at import
+def _code() -> re.Pattern[str]:
+    return re.compile(r"^CD[0-9]{0,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +203,9 @@ def normalize_code(entry: str, where: _Where | None = None) -> str:
     code = entry.strip().upper()
     from confdrift.rules import all_rules, lookup
 
-    if _CODE.match(code) and any(r.code.startswith(code) for r in all_rules()):
+    if _code().match(code) and any(r.code.startswith(code) for r in all_rules()):
         return code  # a code, or a prefix of some (CD1 selects every signature rule)
-    rule = None if _CODE.match(code) else lookup(entry)
+    rule = None if _code().match(code) else lookup(entry)
     if rule is None:
         message = f"unknown rule code or name {entry!r}"
         if where is None:

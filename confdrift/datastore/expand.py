@@ -9,6 +9,7 @@ safe evaluator (through the ``run_python`` callback), and what it cannot evaluat
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,8 +22,13 @@ from confdrift.errors import ExpansionError, LimitError
 VAR_REF = re.compile(r"\$\{[a-zA-Z0-9\-_+./~:]+\}")
 # ``${@`` code ``}``: the shortest text to a ``}`` that is not inside a ``{...}`` pair.
 _PY_REF = re.compile(r"\$\{@(?:\{.*?\}|.)+?\}")
-# Names a Python snippet reads through ``d.getVar('X')`` or ``contains('X', ...)``.
-_PY_NAME_REF = re.compile(r"""(?:getVar|contains|contains_any)\(\s*['"]([^'"]+)['"]""")
+
+
+@functools.cache  # compiled on first use, not at import
+def _py_name_ref() -> re.Pattern[str]:
+    """Names a Python snippet reads through ``d.getVar('X')`` or ``contains('X', ...)``."""
+    return re.compile(r"""(?:getVar|contains|contains_any)\(\s*['"]([^'"]+)['"]""")
+
 
 DEFAULT_MAX_SIZE = 16 * 1024 * 1024
 
@@ -140,7 +146,7 @@ def _python(
     if VAR_REF.search(code):
         return whole  # evaluated in a later pass, once the inner ${NAME} is gone
     if refs is not None:
-        refs.names.update(_PY_NAME_REF.findall(code))
+        refs.names.update(_py_name_ref().findall(code))
     try:
         result = run_python(code)
     except UnterminatedString as exc:

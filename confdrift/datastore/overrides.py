@@ -6,6 +6,7 @@ described in ``research/bitbake-semantics.md`` §4.3 and §5.2-§5.3.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,10 +17,15 @@ KEYWORDS = (":append", ":prepend", ":remove")
 # Shortest base, then the keyword, then an optional condition with no upper-case letter,
 # anchored at the end: ``A:append:Foo`` is therefore *not* an operation (§4.3).
 _OPERATION = re.compile(r"(?P<base>.*?)(?P<kw>:append|:prepend|:remove)(?::(?P<cond>[^A-Z]*))?$")
-# A suffix registers as an override when it starts with a lower-case letter or digit (§5.2).
-_OVERRIDE_START = re.compile(r"[a-z0-9]")
 # Strong-value assignments to names holding these are fatal since the 2021 syntax switch.
 _OLD_SYNTAX = ("_append", "_prepend", "_remove")
+
+
+@functools.cache  # compiled on first use, not at import
+def _override_start() -> re.Pattern[str]:
+    """A suffix registers as an override when it starts with a lower-case letter or digit
+    (§5.2)."""
+    return re.compile(r"[a-z0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +50,12 @@ def uses_old_syntax(name: str) -> bool:
     return any(word in name for word in _OLD_SYNTAX)
 
 
-#: An old-syntax operation and the overrides after it (``_append``, ``_remove_pn-foo``), as
-#: BitBake's old reader matched them: the overrides after the operation hold no capitals.
-_OLD_OPERATION = re.compile(r"_(append|prepend|remove)((?:_[^A-Z_:]+)*)$")
+@functools.cache  # compiled on first use, not at import
+def _old_operation() -> re.Pattern[str]:
+    """An old-syntax operation and the overrides after it (``_append``, ``_remove_pn-foo``),
+    as BitBake's old reader matched them: the overrides after the operation hold no capitals.
+    """
+    return re.compile(r"_(append|prepend|remove)((?:_[^A-Z_:]+)*)$")
 
 
 def new_override_syntax(name: str) -> str:
@@ -57,7 +66,7 @@ def new_override_syntax(name: str) -> str:
     the variable's own name, and stays as written.
     """
     head, colon, rest = name.partition(":")
-    found = _OLD_OPERATION.search(head)
+    found = _old_operation().search(head)
     if found is not None:
         head = head[: found.start()] + ":" + found.group(1) + found.group(2).replace("_", ":")
     else:
@@ -75,7 +84,7 @@ def override_parents(name: str) -> Iterator[tuple[str, str]]:
     cut = name.rfind(":")
     while cut > 0:
         override = name[cut + 1 :]
-        if not _OVERRIDE_START.match(override):
+        if not _override_start().match(override):
             return
         yield name[:cut], override
         cut = name.rfind(":", 0, cut)

@@ -9,6 +9,7 @@ Pending ``:append``/``:prepend``/``:remove`` operations live in a separate list 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,13 @@ from confdrift.datastore.overrides import condition_active
 CONTENT = "_content"
 DEFAULT = "_defaultval"
 FLAG_DEFAULT = "_defaultval_flag_"
-# Removal keeps every single whitespace character as its own token (§5.6).
-_WHITESPACE_SPLIT = re.compile(r"(\s)")
+
+
+@functools.cache  # compiled on first use, not at import
+def _whitespace_split() -> re.Pattern[str]:
+    """Removal keeps every single whitespace character as its own token (§5.6)."""
+    return re.compile(r"(\s)")
+
 
 Pending = list[tuple[str, "str | None"]]
 
@@ -56,7 +62,7 @@ def remove_words(text: str, words: dict[str, list[str]]) -> tuple[str, set[str]]
     """``text`` without every whole word listed, whitespace kept; and the removals that hit."""
     kept: list[str] = []
     matched: set[str] = set()
-    for token in _WHITESPACE_SPLIT.split(text):
+    for token in _whitespace_split().split(text):
         hits = {removal for removal, listed in words.items() if token in listed}
         matched |= hits
         if not hits:
