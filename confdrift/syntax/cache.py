@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from typing import Any
 
 from confdrift import limits
@@ -182,6 +181,8 @@ def store(data: bytes, options: Options, parsed: ParsedFile) -> None:
 
 
 def _write_entry(path: str | None, raw: Any) -> None:
+    import tempfile  # a warm cache writes nothing: tempfile (and random) stay unloaded
+
     if path is None:
         return
     text = _sealed(raw)
