@@ -37,11 +37,6 @@ from confdrift.errors import UsageError
 from confdrift.findings import Finding, Severity
 from confdrift.limits import Limits
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILES = (".confdrift.toml", "pyproject.toml")
 
 
@@ -128,6 +123,11 @@ def _read_config(path: Path) -> tuple[Path, Mapping[str, Any]]:
 
 
 def _table(path: Path) -> Mapping[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError) as exc:

@@ -38,11 +38,6 @@ from confdrift.knowledge.schema import (
 )
 from confdrift.syntax import releases as release_table
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 __all__ = [
     "Compare",
     "ItemReach",
@@ -175,6 +170,11 @@ def _read(name: str) -> dict[str, Any]:
     hit = cache.load_data(source, "knowledge-toml")
     if isinstance(hit, dict):
         return hit
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(source.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
