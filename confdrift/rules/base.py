@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Assign, Finding
+
+if TYPE_CHECKING:
+    from confdrift.build.view import ResolvedBuild
 
 
 @dataclass(frozen=True)

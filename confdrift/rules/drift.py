@@ -17,14 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from confdrift import knowledge
-from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Assign, Fix, Location, Remove, Severity, Side
 from confdrift.rules import diff
-from confdrift.rules.base import RuleContext
-from confdrift.syntax.nodes import Statement
+
+if TYPE_CHECKING:
+    from confdrift.build.view import ResolvedBuild
+    from confdrift.rules.base import RuleContext
+    from confdrift.syntax.nodes import Statement
 
 KNOWN, FEATURES, ORDERED, RECIPE, UNKNOWN = "known", "features", "ordered", "recipe", "unknown"
 #: How a release profile labels the values it supplies in a variable's history.
@@ -212,6 +213,8 @@ def _normaliser(view: ResolvedBuild) -> Callable[[str | None], str | None]:
 
 
 def _classify(ctx: RuleContext, name: str) -> Drift | None:
+    from confdrift import knowledge  # on first comparison: `confdrift rules` never loads it
+
     assert ctx.parent is not None
     child, parent = ctx.child, ctx.parent
     entry = ctx.knowledge.entry(name) if ctx.knowledge is not None else None
@@ -235,6 +238,8 @@ def _classify(ctx: RuleContext, name: str) -> Drift | None:
 
 
 def _known(ctx: RuleContext, name: str, entry: Any, change: diff.Change) -> Drift:
+    from confdrift import knowledge
+
     assert ctx.parent is not None
     c, p = ctx.child.get(name), ctx.parent.get(name)
     severity = knowledge.verdict(entry, c, p)
@@ -288,6 +293,8 @@ def _impact(entry: Any, items: tuple[str, ...]) -> str | None:
 
 def _item_reach(entry: Any, child: str | None, parent: str | None
                 ) -> Iterable[tuple[str, str, str]]:
+    from confdrift import knowledge
+
     have = set((child or "").split())
     for reach in knowledge.differing_items(entry, child, parent):
         side = "child" if reach.name in have else "parent"

@@ -7,16 +7,18 @@ line, so that one typo is reported with everything else instead of hiding it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from confdrift.build.view import ResolvedBuild
-from confdrift.datastore.history import HistoryEntry
-from confdrift.datastore.includes import MissingInclude
-from confdrift.datastore.overrides import new_override_syntax
-from confdrift.errors import ParseError
 from confdrift.findings import Assign, Finding, Location, Severity
-from confdrift.rules.base import RuleContext
 from confdrift.rules.registry import Rule, rule
-from confdrift.syntax.nodes import Kind, ParsedFile, Statement
+
+if TYPE_CHECKING:
+    from confdrift.build.view import ResolvedBuild
+    from confdrift.datastore.history import HistoryEntry
+    from confdrift.datastore.includes import MissingInclude
+    from confdrift.errors import ParseError
+    from confdrift.rules.base import RuleContext
+    from confdrift.syntax.nodes import ParsedFile, Statement
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -41,6 +43,8 @@ def _from_error(entry: Rule, side: str, error: ParseError, view: ResolvedBuild) 
     if error.reason == "old-override-syntax":
         old = _statement_at(view, error, recovered=False)
         if old is not None:
+            from confdrift.datastore.overrides import new_override_syntax
+
             fix = _rewritten(old, new_override_syntax(old.name or ""))
     return entry.finding_at(where, prefix + error.message, variable=variable, fix=fix)
 
@@ -48,6 +52,8 @@ def _from_error(entry: Rule, side: str, error: ParseError, view: ResolvedBuild) 
 def _statement_at(view: ResolvedBuild, error: ParseError, *, recovered: bool) -> Statement | None:
     """The assignment on the error's line: the one confdrift kept from the rejected line (a
     value before a comment) when ``recovered``, else the one the error is about."""
+    from confdrift.syntax.nodes import Kind  # listing the rules needs no syntax tree
+
     for parsed in view.files:
         if parsed.filename != error.filename:
             continue
@@ -160,6 +166,8 @@ def renamed_variable(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _user_assignments(view: ResolvedBuild) -> Iterator[tuple[ParsedFile, Statement]]:
+    from confdrift.syntax.nodes import Kind
+
     for parsed in view.files:
         for s in parsed.statements:
             if s.kind is Kind.ASSIGN and s.name:

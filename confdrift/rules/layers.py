@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, LayerChange, Location, Severity, Side
-from confdrift.rules.base import RuleContext
 from confdrift.rules.registry import Rule, rule
 
 if TYPE_CHECKING:
     from confdrift.build.layers import LayerInfo
+    from confdrift.build.view import ResolvedBuild
+    from confdrift.rules.base import RuleContext
 
 E, W = Severity.ERROR, Severity.WARNING
 

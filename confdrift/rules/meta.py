@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ConfdriftError
 from confdrift.findings import Finding, Location, Severity
-from confdrift.rules.base import RuleContext
 from confdrift.rules.registry import Rule, register, rule
+
+if TYPE_CHECKING:
+    from confdrift.build.view import ResolvedBuild
+    from confdrift.rules.base import RuleContext
 
 UNUSED_SUPPRESSION = register(
     Rule(

@@ -9,11 +9,14 @@ network, and only when asked.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from confdrift.findings import Finding, Severity
-from confdrift.rules.base import RuleContext
 from confdrift.rules.mirrors import mirror_pairs
 from confdrift.rules.registry import rule
+
+if TYPE_CHECKING:
+    from confdrift.rules.base import RuleContext
 
 E = Severity.ERROR
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from confdrift.findings import Finding, Fix, Remove, Severity
-from confdrift.rules import drift
 from confdrift.rules.base import RuleContext, assignment
-from confdrift.rules.diff import Change
 from confdrift.rules.registry import Rule, rule
+
+if TYPE_CHECKING:
+    from confdrift.rules import drift
+    from confdrift.rules.diff import Change
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -80,6 +83,8 @@ def signature_drift(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Use the parent's value (the fix line), or accept the rebuild knowingly.
     """
+    from confdrift.rules import drift  # on first check: `confdrift rules` never loads it
+
     for d in drift.differences(ctx):
         if d.kind == drift.KNOWN:
             yield _finding(ctx, signature_drift, d, _message(d))
@@ -102,6 +107,8 @@ def features_drift(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Add or remove the items with `DISTRO_FEATURES:append`/`:remove` so the sets match.
     """
+    from confdrift.rules import drift
+
     for d in drift.differences(ctx):
         if d.kind == drift.FEATURES:
             yield _finding(ctx, features_drift, d, _features_message(d),
@@ -125,6 +132,8 @@ def package_classes_drift(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Use the parent's `PACKAGE_CLASSES` (for poky: `package_rpm`).
     """
+    from confdrift.rules import drift
+
     for d in drift.differences(ctx):
         if d.kind == drift.ORDERED:
             yield _finding(ctx, package_classes_drift, d, _ordered_message(d))
@@ -145,6 +154,8 @@ def recipe_drift(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Write the same recipe-scoped line as the parent.
     """
+    from confdrift.rules import drift
+
     for d in drift.differences(ctx):
         if d.kind == drift.RECIPE:
             yield _finding(ctx, recipe_drift, d,
@@ -167,6 +178,8 @@ def unknown_drift(ctx: RuleContext) -> Iterator[Finding]:
     ## How to fix
     Use the parent's value, or suppress the finding once you know it is harmless.
     """
+    from confdrift.rules import drift
+
     for d in drift.differences(ctx):
         if d.kind == drift.UNKNOWN:
             yield _finding(ctx, unknown_drift, d,

@@ -8,8 +8,8 @@ configuration, where known). Evidence: ``research/sstate-knowledge.md`` §4.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, Fix, FixStep, Severity
 from confdrift.rules.base import RuleContext, assignment
 from confdrift.rules.mirrors import (
@@ -25,7 +25,9 @@ from confdrift.rules.mirrors import (
     url_prefix,
 )
 from confdrift.rules.registry import rule
-from confdrift.syntax import releases
+
+if TYPE_CHECKING:
+    from confdrift.build.view import ResolvedBuild
 
 E, W = Severity.ERROR, Severity.WARNING
 EQUIV = "OEEquivHash"
@@ -217,6 +219,8 @@ def _address_problem(value: str, release: str | None) -> str | None:
         return parsed
     if not isinstance(parsed, Address) or parsed.scheme not in ("ws", "wss"):
         return None
+    from confdrift.syntax import releases  # the release table, for a websocket address
+
     record = releases.by_name(release)
     if record is not None and not record.hashserv_websockets:
         return (f"uses websockets, which {record.name}'s BitBake ({record.bitbake_version}) "
