@@ -54,7 +54,7 @@ class FileContext:
     dialect: Dialect
     base_config: bool
     recover: bool
-    #: The grammar's ASSIGNMENT terminal with a group per piece (see parse.py).
+    #: The grammar's ASSIGNMENT terminal with a group per piece (see reader.py).
     assignment: re.Pattern[str]
 
 
