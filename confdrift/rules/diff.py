@@ -1,16 +1,15 @@
-"""Compare child and parent values: the only module that uses deepdiff.
+"""Compare child and parent values: which variables differ, and how.
 
-deepdiff is slow to import (~170 ms) and to run on thousands of variables, so the
-differing variables are found with plain comparison first (:func:`differing_names`) and
-deepdiff only *describes* each difference (:func:`describe`), imported on first use.
-Its paths and report shapes never leave this module: callers get a :class:`Change`.
+The differing variables are found by plain comparison (:func:`differing_names`), and each
+difference is described by its comparison kind (:func:`describe`): callers get a
+:class:`Change`. A word list's difference is set arithmetic, reported in the order the
+items appear; no diff library is needed for that, and none is imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 #: How a variable's values compare (the knowledge base's ``compare`` field).
 STRING = "string"
@@ -74,13 +73,8 @@ def describe(kind: str, child: str | None, parent: str | None) -> Change:
 
 
 def _set_changes(child: list[str], parent: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(added, removed) items, in the order they appear, as deepdiff reports them."""
-    if set(child) == set(parent):
-        return (), ()
-    # The tree view hands over the items themselves, not printed paths to parse back.
-    report = _deepdiff()(set(parent), set(child), view="tree")
-    added = {str(level.t2) for level in report.get("set_item_added", ())}
-    removed = {str(level.t1) for level in report.get("set_item_removed", ())}
+    """(added, removed) items, each in the order it appears on its side."""
+    added, removed = set(child) - set(parent), set(parent) - set(child)
     return (tuple(i for i in _dedup(child) if i in added),
             tuple(i for i in _dedup(parent) if i in removed))
 
@@ -88,14 +82,3 @@ def _set_changes(child: list[str], parent: list[str]) -> tuple[tuple[str, ...], 
 def _dedup(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
-
-_DEEPDIFF: Any = None
-
-
-def _deepdiff() -> Any:
-    global _DEEPDIFF
-    if _DEEPDIFF is None:
-        from deepdiff import DeepDiff
-
-        _DEEPDIFF = DeepDiff
-    return _DEEPDIFF
