@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from confdrift.knowledge import KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -17,8 +20,8 @@ class RuleContext:
     child: ResolvedBuild
     parent: ResolvedBuild | None
     #: The run's settings (parent-hashserv, parent-sstate…): read with :meth:`setting`.
-    settings: Any = None
-    knowledge: Any = None
+    settings: object = None
+    knowledge: KnowledgeBase | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def setting(self, name: str) -> Any:
