@@ -2,10 +2,12 @@
 
 BitBake stops at the first line it rejects; a linter must not. The user's own files
 (local.conf, site.conf, auto.conf, a kas project's generated local.conf) are parsed with
-recovery: every rejected line becomes an error for the CD0xx rules, and the build is then
-resolved from a *cleaned* copy of each file (bad lines blanked, a value followed by a comment
-kept without the comment, line numbers unchanged), so one typo does not hide every other
-finding. Everything else (layers, distro, machine, release defaults) is loaded as is.
+recovery, each read and parsed once: every rejected line becomes an error for the CD0xx
+rules, and the build is then resolved from the *cleaned* statements of each file (bad lines
+left out, a value followed by a comment kept without the comment, line numbers unchanged),
+so one typo does not hide every other finding. The resolved build carries those parsed
+files (statements and comments) for the rules and the suppressions. Everything else
+(layers, distro, machine, release defaults) is loaded as is.
 """
 
 from __future__ import annotations
