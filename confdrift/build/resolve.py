@@ -23,8 +23,8 @@ from confdrift.build import inputs
 from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ParseError
 from confdrift.syntax import cache, parse
-from confdrift.syntax.dialect import dialect
 from confdrift.syntax.nodes import Kind, ParsedFile, Span, Statement
+from confdrift.syntax.releases import dialect
 
 if TYPE_CHECKING:
     from confdrift.build.layers import LayerInfo
