@@ -36,14 +36,14 @@ def _bbpath(path: Path) -> list[str]:
 
 
 def _confdrift(files: list[Path], cold: bool = False) -> float:
-    from confdrift.datastore import resolved as datastore
     from confdrift.datastore.resolved import load_files as load
     from confdrift.errors import ConfdriftError
+    from confdrift.syntax import memo
 
     start = time.perf_counter()
     for path in files:
         if cold:
-            datastore._PARSED.clear()  # no parse shared between loads
+            memo.forget()  # no parse shared between loads
         try:
             config = load([str(path)], bbpath=_bbpath(path))
         except ConfdriftError:

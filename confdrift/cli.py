@@ -225,15 +225,14 @@ def _code_list(values: Sequence[str] | None) -> tuple[str, ...] | None:
 
 def _check(args: _CheckArgs) -> int:
     from confdrift.check.exitcodes import for_findings
-    from confdrift.check.settings import apply_settings, load_settings
+    from confdrift.check.settings import load_settings
 
     cli = {**args.cli, "select": _code_list(args.select), "ignore": _code_list(args.ignore)}
     settings = load_settings(cli, config=args.config)
     if args.verbose:
         typer.echo(f"confdrift: configuration: {settings.config_file or 'none'}", err=True)
-    # The engine applies settings and suppressions; again here so that the CD901 findings
-    # suppressions produce obey select, ignore and severity like every other rule.
-    findings = apply_settings(_engine_check(args.children, settings, args.jobs), settings)
+    # The engine applies the settings and suppressions (CD901 included): nothing to filter.
+    findings = _engine_check(args.children, settings, args.jobs)
     if args.diff:
         _write(_fix_diff(args.children, findings), args.output)
         return for_findings(findings, settings.fail_on)

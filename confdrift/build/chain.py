@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -77,25 +77,28 @@ def load_build_info(
     release: str | None = None,
     layers: Sequence[PathLike] | None = None,
     limits: Limits | None = None,
+    own: OwnFiles | None = None,
 ) -> tuple[ResolvedConfig, LoadInfo]:
     """:func:`load_build`, also saying how the build was loaded (``limits``: see
-    :mod:`confdrift.limits`; default: the limits in force)."""
+    :mod:`confdrift.limits`; default: the limits in force). ``own`` gives the user's files
+    already parsed, instead of reading them again."""
     with limits_in_force.using(limits):
-        return _load_build_context(build, release, layers)
+        return _load_build_context(build, release, layers, own)
 
 
 def _load_build_context(
-    build: BuildInput | PathLike, release: str | None, layers: Sequence[PathLike] | None
+    build: BuildInput | PathLike, release: str | None, layers: Sequence[PathLike] | None,
+    own: OwnFiles | None,
 ) -> tuple[ResolvedConfig, LoadInfo]:
     inp = build if isinstance(build, BuildInput) else classify(Path(os.fspath(build)))
     named = _named_layers(inp, layers, release)
     if named and inp.local_conf is not None and all(os.path.isdir(p) for p in named):
-        return _full_chain(inp, named, release, explicit=layers is not None)
+        return _full_chain(inp, named, release, own, explicit=layers is not None)
     # Some layers missing: any core layer that is there still tells the release.
     present = [p for p in named if os.path.isdir(p)]
     release = release or detect_release(present)
     hint = None if release else release_hint.infer(inp, named)
-    config, context = _with_profile(inp, hint.release if hint else release)
+    config, context = _with_profile(inp, hint.release if hint else release, own)
     if hint is not None:
         context = replace(context, inferred_from=hint.reason)
     return config, context
@@ -105,49 +108,41 @@ def _load_build_context(
 
 
 class _Files:
-    """The parser callable the evaluator needs, in one dialect, with kas's generated texts."""
+    """The parser callable the evaluator needs, in one dialect, with kas's generated texts
+    and the user's own files already parsed (see :data:`OwnFiles`)."""
 
-    def __init__(self, version: str | None, virtual: dict[str, str] | None = None) -> None:
+    def __init__(self, version: str | None, virtual: dict[str, str] | None = None,
+                 own: OwnFiles | None = None) -> None:
         self.version = version
         self.virtual = virtual or {}
+        self.own = own
         #: Files the cooker reads directly (``addpylib`` is legal there and only there).
         self.base: set[str] = set()
 
     def __call__(self, path: str, top: bool) -> ParsedFile:
-        from confdrift.syntax.parse import parse_file, parse_source
+        from confdrift.syntax import memo
+        from confdrift.syntax.parse import parse_source
 
         base = top or path in self.base
+        given = self.own(path, self.version) if self.own is not None and not base else None
+        if given is not None:
+            return given
         if path in self.virtual:
             data = self.virtual[path].encode("utf-8")
             return parse_source(data, path, base_config=base, version=self.version)
-        key = _memo_key(path, base, self.version)
-        parsed = _PARSED.get(key) if key is not None else None
-        if parsed is None:
-            parsed = parse_file(path, base_config=base, version=self.version)
-            if key is not None and len(_PARSED) < _MEMO_LIMIT:
-                _PARSED[key] = parsed
-        return parsed
+        return memo.parse_file(path, base_config=base, version=self.version)
 
 
-#: Parsed files of this process: a child and its parent usually share every layer file, and
-#: a ParsedFile is immutable. Keyed by the file's identity so an edited file is read again.
-_PARSED: dict[tuple[str, bool, str | None, int, int, int], ParsedFile] = {}
-_MEMO_LIMIT = 4096
+#: The user's own files, parsed once by the caller: ``(absolute path, BitBake version)`` ->
+#: the statements to evaluate for that file, or ``None`` for a file that is not theirs.
+OwnFiles = Callable[[str, "str | None"], "ParsedFile | None"]
 
 
 def forget_parsed_files() -> None:
     """Empty the in-process memo of parsed files (benchmarks, long-running callers)."""
-    _PARSED.clear()
+    from confdrift.syntax import memo
 
-
-def _memo_key(
-    path: str, base: bool, version: str | None
-) -> tuple[str, bool, str | None, int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None  # let the parser report it
-    return (path, base, version, info.st_mtime_ns, info.st_size, info.st_ino)
+    memo.forget()
 
 
 def _load_base(ev: Evaluator, path: str) -> None:
@@ -179,9 +174,10 @@ class _Store(VarStore):
 
 
 def _start(
-    version: str | None, topdir: Path | None, virtual: dict[str, str] | None = None
+    version: str | None, topdir: Path | None, virtual: dict[str, str] | None = None,
+    own: OwnFiles | None = None,
 ) -> Evaluator:
-    ev = Evaluator(_Store(), _Files(version, virtual))
+    ev = Evaluator(_Store(), _Files(version, virtual, own))
     _preset(ev, "BB_CURRENT_MC", table.by_version(version).main_multiconfig_name)
     if topdir is not None:
         _preset(ev, "TOPDIR", str(topdir))
@@ -246,10 +242,11 @@ def _layer_conf_text(layer: str) -> str:
 
 
 def _full_chain(
-    inp: BuildInput, layer_dirs: list[str], release: str | None, *, explicit: bool
+    inp: BuildInput, layer_dirs: list[str], release: str | None, own: OwnFiles | None, *,
+    explicit: bool,
 ) -> tuple[ResolvedConfig, LoadInfo]:
     release = release or detect_release(layer_dirs)
-    ev = _start(releases.bitbake_version(release), inp.topdir, overlay(inp))
+    ev = _start(releases.bitbake_version(release), inp.topdir, overlay(inp), own)
     if inp.bblayers_conf is not None:
         _load_base(ev, str(inp.bblayers_conf))
     if explicit or inp.bblayers_conf is None:
@@ -332,19 +329,21 @@ def _conf_files(inp: BuildInput, version: str | None) -> tuple[list[str], dict[s
     return [str(p) for p in files if p is not None], virtual
 
 
-def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig, LoadInfo]:
+def _with_profile(
+    inp: BuildInput, release: str | None, own: OwnFiles | None
+) -> tuple[ResolvedConfig, LoadInfo]:
     version = releases.bitbake_version(release)
     files, virtual = _conf_files(inp, version)
     if not files:
         raise InputError("no local.conf to read", str(inp.path))
     if release is None:
-        ev = _own_files(inp, files, virtual, None)
+        ev = _own_files(inp, files, virtual, None, own)
         return ResolvedConfig(ev), LoadInfo(None, False)
-    scratch = _own_files(inp, files, virtual, version)
+    scratch = _own_files(inp, files, virtual, version, own)
     distro = scratch.store.get("DISTRO") or releases.DEFAULT_DISTRO
     machine = scratch.store.get("MACHINE") or releases.NO_MACHINE
     profile = releases.profile(release, distro, machine, scratch.store.get("INIT_MANAGER"))
-    ev = _start(version, inp.topdir, virtual)
+    ev = _start(version, inp.topdir, virtual, own)
     _bbpath(ev, inp)
     _apply(ev, profile, "before")
     for path in files:
@@ -358,9 +357,10 @@ def _with_profile(inp: BuildInput, release: str | None) -> tuple[ResolvedConfig,
 
 
 def _own_files(
-    inp: BuildInput, files: list[str], virtual: dict[str, str], version: str | None
+    inp: BuildInput, files: list[str], virtual: dict[str, str], version: str | None,
+    own: OwnFiles | None,
 ) -> Evaluator:
-    ev = _start(version, inp.topdir, virtual)
+    ev = _start(version, inp.topdir, virtual, own)
     _bbpath(ev, inp)
     for path in files:
         ev.load_file(path)
@@ -401,6 +401,7 @@ def _statement(name: str, default: releases.Default) -> Statement:
 __all__ = [
     "BBLAYERS_CONF",
     "LoadInfo",
+    "OwnFiles",
     "detect_release",
     "forget_parsed_files",
     "load_build",

@@ -59,11 +59,15 @@ class BuildInput:
         return tuple(p for p in order if p is not None)
 
 
-def classify(path: str | Path, *, environ: Mapping[str, str] | None = None) -> BuildInput:
+def classify(
+    path: str | Path, *, environ: Mapping[str, str] | None = None, hints: bool = True
+) -> BuildInput:
     """Decide what ``path`` is and collect the build's configuration files.
 
     ``environ`` is consulted for kas's ``KAS_*`` overrides only; pass ``os.environ`` to get
-    kas's behaviour, leave it out to read the files alone.
+    kas's behaviour, leave it out to read the files alone. ``hints=False`` leaves MACHINE
+    and DISTRO of a local.conf unread (a caller that parses the file itself fills them in
+    with :func:`hints_of`).
     """
     named = Path(path).expanduser().absolute()
     if not named.exists() and _is_kas_concatenation(str(path)):
@@ -71,9 +75,9 @@ def classify(path: str | Path, *, environ: Mapping[str, str] | None = None) -> B
     if not named.exists():
         raise InputError("no such file or directory", str(path))
     if named.is_dir():
-        return _from_directory(named, str(path))
+        return _from_directory(named, str(path), hints)
     if named.name.endswith(CONF_SUFFIXES):
-        return _from_conf_file(named)
+        return _from_conf_file(named, hints)
     if _looks_like_kas(named):
         return from_kas(named, environ=environ)
     raise InputError(
@@ -125,25 +129,25 @@ def _build_of(path: Path) -> Path | None:
     return None
 
 
-def _from_conf_file(path: Path) -> BuildInput:
+def _from_conf_file(path: Path, hints: bool) -> BuildInput:
     build = _build_of(path)
     if build is not None:
         # build/conf/local.conf (or its bblayers.conf): the whole build, layers included.
-        return replace(_build_dir(build, build), path=path)
+        return replace(_build_dir(build, build, hints), path=path)
     # build/conf/local.conf sits two levels below TOPDIR; elsewhere the file's directory
     # stands in for it, like BitBake's current-directory default.
     topdir = path.parent.parent if path.parent.name == "conf" else path.parent
-    machine, distro = _hints(path)
+    machine, distro = _hints(path) if hints else (None, None)
     return BuildInput(
         kind="file", path=path, topdir=topdir, local_conf=path, machine=machine, distro=distro
     )
 
 
-def _from_directory(directory: Path, named: str) -> BuildInput:
+def _from_directory(directory: Path, named: str, hints: bool) -> BuildInput:
     if (directory / "conf" / "local.conf").is_file():
-        return _build_dir(directory, directory)
+        return _build_dir(directory, directory, hints)
     if (directory / "local.conf").is_file():
-        return _build_dir(directory, directory.parent)  # the conf directory itself
+        return _build_dir(directory, directory.parent, hints)  # the conf directory itself
     raise InputError("not a build directory: no conf/local.conf (nor local.conf) in it", named)
 
 
@@ -151,10 +155,10 @@ def _present(path: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def _build_dir(named: Path, topdir: Path) -> BuildInput:
+def _build_dir(named: Path, topdir: Path, hints: bool = True) -> BuildInput:
     conf = topdir / "conf" if named == topdir else named
     local_conf = _present(conf / "local.conf")
-    machine, distro = _hints(local_conf) if local_conf else (None, None)
+    machine, distro = _hints(local_conf) if local_conf and hints else (None, None)
     return BuildInput(
         kind="builddir",
         path=named,
@@ -179,10 +183,15 @@ def _hints(conf: Path) -> tuple[str | None, str | None]:
         statements = parse_file(conf, recover=True).statements
     except ConfdriftError:
         return None, None
+    return hints_of(statements)
+
+
+def hints_of(statements: Sequence[Statement]) -> tuple[str | None, str | None]:
+    """MACHINE and DISTRO as these statements of one file set them (see :func:`_hints`)."""
     return _literal(statements, "MACHINE"), _literal(statements, "DISTRO")
 
 
-def _literal(statements: tuple[Statement, ...], name: str) -> str | None:
+def _literal(statements: Sequence[Statement], name: str) -> str | None:
     found = [
         (st.op, st.value or "")
         for st in statements

@@ -2,10 +2,12 @@
 
 BitBake stops at the first line it rejects; a linter must not. The user's own files
 (local.conf, site.conf, auto.conf, a kas project's generated local.conf) are parsed with
-recovery: every rejected line becomes an error for the CD0xx rules, and the build is then
-resolved from a *cleaned* copy of each file (bad lines blanked, a value followed by a comment
-kept without the comment, line numbers unchanged), so one typo does not hide every other
-finding. Everything else (layers, distro, machine, release defaults) is loaded as is.
+recovery, each read and parsed once: every rejected line becomes an error for the CD0xx
+rules, and the build is then resolved from the *cleaned* statements of each file (bad lines
+left out, a value followed by a comment kept without the comment, line numbers unchanged),
+so one typo does not hide every other finding. The resolved build carries those parsed
+files (statements and comments) for the rules and the suppressions. Everything else
+(layers, distro, machine, release defaults) is loaded as is.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from confdrift.build import chain as context
 from confdrift.build import inputs
 from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ParseError
-from confdrift.syntax import parse
-from confdrift.syntax.nodes import Kind, ParsedFile, Statement
+from confdrift.syntax import cache, parse
+from confdrift.syntax.nodes import Kind, ParsedFile, Span, Statement
+from confdrift.syntax.releases import dialect
 
 if TYPE_CHECKING:
     from confdrift.build.layers import LayerInfo
@@ -30,8 +33,6 @@ if TYPE_CHECKING:
 #: Operators that store a strong value: the old-override check applies to them only.
 _STRONG = frozenset({"=", "?=", ":=", "+=", "=+", ".=", "=."})
 _OLD_OVERRIDE = re.compile(r"_(append|prepend|remove)")
-#: BitBake reads files with universal newlines: \n, \r\n and a lone \r end a line.
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 #: A missing ``require`` in the user's file is taken out and the load tried again, this often.
@@ -40,34 +41,86 @@ _RETRIES = 20
 
 def resolve_build(named: str, settings: Any = None) -> ResolvedBuild:
     """Resolve what the user named (a local.conf, a build directory or a kas file)."""
-    inp = inputs.classify(named)
+    inp = inputs.classify(named, hints=False)
     release = getattr(settings, "release", None)
-    parsed = tuple(_parse_own(inp, _version(release)))
+    own = _OwnFiles(inp, _version(release))
+    parsed = own.parsed
+    inp = _with_hints(inp, parsed)
     errors = [e for p in parsed for e in p.errors] + list(_old_syntax(parsed))
-    dropped: set[tuple[str, int]] = set()
     layers = list(getattr(settings, "layers", ()) or ()) or None
     for _ in range(_RETRIES):
-        if errors:
-            inp = replace(inp, generated={**inp.generated, **_cleaned(inp, parsed, dropped)})
         try:
-            config, how = context.load_build_info(inp, release=release, layers=layers)
+            config, how = context.load_build_info(inp, release=release, layers=layers, own=own)
             break
         except ParseError as err:
             where = (str(Path(err.filename or "").absolute()), err.line or 0)
             # Only a missing require is taken out to check the rest; a cycle stops the load,
             # wherever it closes (BitBake dies of recursion on it).
-            if where in dropped or err.reason == "include-cycle" or \
+            if where in own.dropped or err.reason == "include-cycle" or \
                     not any(where[0] == _abs(p.filename) for p in parsed):
                 raise
             err.reason = err.reason or "missing-require"
             errors.append(err)
-            dropped.add(where)
+            own.dropped.add(where)
     else:
         raise errors[-1]
     local = str(inp.local_conf) if inp.local_conf is not None else None
     return ResolvedBuild(named, config, parsed, tuple(errors), how.release, local,
-                     _layers(how.layers), how.full_chain, how.inferred_from, how.profile_gaps,
-                     _kas_map(inp))
+                         _layers(how.layers), how.full_chain, how.inferred_from,
+                         how.profile_gaps, _kas_map(inp))
+
+
+class _OwnFiles:
+    """The user's own files, each read from disk and parsed (with recovery) once.
+
+    The loader asks for them by path (:data:`~confdrift.build.chain.OwnFiles`) and gets the
+    statements BitBake would accept, on their original lines: rejected lines left out, a
+    value followed by a comment kept without the comment, old override syntax and the
+    ``require`` lines taken out (:attr:`dropped`) left out too.
+    """
+
+    def __init__(self, inp: inputs.BuildInput, version: str | None) -> None:
+        self.version = version
+        #: ``(absolute path, line)`` of the missing requires taken out.
+        self.dropped: set[tuple[str, int]] = set()
+        self._sources: dict[str, bytes] = {}
+        files = []
+        for path, text in own_files(inp):
+            data = text.encode("utf-8") if text is not None else cache.read_source(path)
+            self._sources[_abs(path)] = data
+            files.append(parse.parse_source(data, path, version=version, recover=True))
+        self.parsed = tuple(files)
+        self._by_path = {_abs(p.filename): p for p in self.parsed}
+
+    def __call__(self, path: str, version: str | None) -> ParsedFile | None:
+        first = self._by_path.get(path)
+        if first is None:
+            return None
+        lines = {line for file, line in self.dropped if file == path}
+        if dialect(version).version == dialect(self.version).version:
+            return _cleaned(first, lines)
+        # The loader reads in the dialect of a release found on the way (in the layers):
+        # the file is read again in that dialect from the same bytes, and what only that
+        # dialect rejects stops the load as BitBake would.
+        other = parse.parse_source(self._sources[path], first.filename, version=version,
+                                   recover=True)
+        known = {e.line for e in first.errors} | lines
+        new = [e for e in other.errors if e.line not in known]
+        if new:
+            raise new[0]
+        return _cleaned(other, lines)
+
+
+def _with_hints(inp: inputs.BuildInput, parsed: Sequence[ParsedFile]) -> inputs.BuildInput:
+    """MACHINE and DISTRO as the local.conf sets them (labels), from its one parse."""
+    if inp.kind == "kas" or inp.local_conf is None:
+        return inp
+    local = _abs(str(inp.local_conf))
+    found = next((p for p in parsed if _abs(p.filename) == local), None)
+    if found is None:
+        return inp
+    machine, distro = inputs.hints_of(found.statements)
+    return replace(inp, machine=machine, distro=distro)
 
 
 def _kas_map(inp: inputs.BuildInput) -> KasMap | None:
@@ -100,14 +153,6 @@ def own_files(inp: inputs.BuildInput) -> list[tuple[str, str | None]]:
     return [(str(p), None) for p in files if p is not None]
 
 
-def _parse_own(inp: inputs.BuildInput, version: str | None) -> Iterable[ParsedFile]:
-    for path, text in own_files(inp):
-        if text is not None:
-            yield parse.parse_text(text, path, version=version, recover=True)
-        else:
-            yield parse.parse_file(path, version=version, recover=True)
-
-
 def _old_syntax(parsed: Sequence[ParsedFile]) -> Iterable[ParseError]:
     """Old override syntax, which BitBake rejects when it evaluates the assignment."""
     for p in parsed:
@@ -127,39 +172,29 @@ def _is_old_syntax(s: Statement) -> bool:
             and bool(_OLD_OVERRIDE.search(s.name or "")))
 
 
-def _cleaned(inp: inputs.BuildInput, parsed: Sequence[ParsedFile],
-             dropped: set[tuple[str, int]]) -> dict[str, str]:
-    """Cleaned texts of the files that had errors, keyed as the loader looks them up."""
-    texts: dict[str, str] = {}
-    kas = inp.kind == "kas"
-    for p in parsed:
-        path = _abs(p.filename)
-        lines = {line for file, line in dropped if file == path}
-        if p.errors or lines or any(_is_old_syntax(s) for s in p.statements):
-            text = inp.generated.get(inputs.LOCAL_CONF, "") if kas else _read(p.filename)
-            texts[path] = _clean_text(p, text, lines)
-    return texts
-
-
-def _clean_text(p: ParsedFile, text: str, dropped: set[int]) -> str:
+def _cleaned(p: ParsedFile, dropped: set[int]) -> ParsedFile:
     """Only the statements BitBake would accept, on their original lines."""
-    source = _NEWLINE.split(text)
-    last = max((s.span.end_line for s in p.statements), default=0)
-    lines = [""] * max(last, len(source))
+    if not p.errors and not dropped and not any(_is_old_syntax(s) for s in p.statements):
+        return p
+    kept: list[Statement] = []
     for s in p.statements:
         if _is_old_syntax(s) or s.span.end_line in dropped:
             continue
-        if s.recovered:
-            lines[s.span.line - 1] = f'{s.name} {s.op} "{s.value}"'
-        else:
-            for n in range(s.span.line, s.span.end_line + 1):
-                lines[n - 1] = source[n - 1] if n <= len(source) else ""
-    return "\n".join(lines) + "\n"
+        kept.append(_rewritten(s) if s.recovered else s)
+    lines = {s.span.end_line for s in kept if not s.recovered}
+    warnings = tuple(w for w in p.warnings if w.line in lines)
+    return ParsedFile(p.filename, p.reader, tuple(kept), p.comments, warnings)
 
 
-def _read(path: str) -> str:
-    # The file was just parsed, so it is readable UTF-8 text.
-    return Path(path).read_bytes().decode("utf-8")
+def _rewritten(s: Statement) -> Statement:
+    """A recovered assignment as the plain line ``NAME OP "VALUE"`` on its first line (the
+    comment after the value dropped), the way BitBake would read that line."""
+    text = f'{s.name} {s.op} "{s.value}"'
+    line = s.span.line
+    start = len(f"{s.name} {s.op} ") + 2
+    value_span = Span(line, start, line, start + len(s.value or "") - 1)
+    return Statement(Kind.ASSIGN, Span(line, 1, line, len(text)), name=s.name, op=s.op,
+                     value=s.value, value_span=value_span, text=text)
 
 
 def _layers(dirs: Sequence[str]) -> tuple[LayerInfo, ...]:

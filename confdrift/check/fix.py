@@ -164,7 +164,7 @@ def _local_conf(child: str) -> Path | None:
     """The file --fix edits for what the user named: the file, or a build's local.conf."""
     from confdrift.build.inputs import classify
 
-    build = classify(child)
+    build = classify(child, hints=False)  # only the file is wanted, not its labels
     if build.kind == "builddir":  # a build directory, or a file of its conf/
         return build.local_conf
     return Path(child) if build.kind == "file" else None  # never a kas project's YAML

@@ -20,7 +20,7 @@ from pathlib import Path
 from confdrift.errors import ConfdriftError
 from confdrift.findings import Finding, Location
 from confdrift.rules.meta import UNUSED_SUPPRESSION
-from confdrift.syntax.nodes import Comment
+from confdrift.syntax.nodes import Comment, ParsedFile
 
 _DIRECTIVE = re.compile(
     r"^#\s*confdrift:\s*(?P<kind>ignore|file-ignore)\b"
@@ -77,6 +77,17 @@ def load_suppressions(paths: Iterable[str]) -> tuple[Suppression, ...]:
     return tuple(found)
 
 
+def suppressions_of(files: Iterable[ParsedFile]) -> tuple[Suppression, ...]:
+    """The suppressions in files already parsed (a resolved build's own files, which carry
+    their comments): nothing is read again. A file not on disk (kas's generated local.conf)
+    has none, as in :func:`load_suppressions`."""
+    found: list[Suppression] = []
+    for parsed in {p.filename: p for p in files}.values():
+        if Path(parsed.filename).is_file():
+            found.extend(parse_directives(parsed.filename, parsed.comments))
+    return tuple(found)
+
+
 def read_comments(path: str) -> tuple[Comment, ...]:
     """The file's comments, from the parser (recovering past lines BitBake would reject)."""
     from confdrift.syntax.parse import parse_file
@@ -104,6 +115,14 @@ def apply_suppressions(
     findings: Iterable[Finding], suppressions: Sequence[Suppression]
 ) -> list[Finding]:
     """``findings`` minus the suppressed ones, plus one CD901 per entry that matched nothing."""
+    kept, unused = split_suppressions(findings, suppressions)
+    return kept + unused
+
+
+def split_suppressions(
+    findings: Iterable[Finding], suppressions: Sequence[Suppression]
+) -> tuple[list[Finding], list[Finding]]:
+    """``findings`` minus the suppressed ones, and one CD901 per entry that matched nothing."""
     used: set[tuple[int, int]] = set()
     kept = []
     for f in findings:
@@ -111,7 +130,7 @@ def apply_suppressions(
         used.update(hits)
         if not hits:
             kept.append(f)
-    return kept + _unused(suppressions, used)
+    return kept, _unused(suppressions, used)
 
 
 def _hits(f: Finding, suppressions: Sequence[Suppression]) -> list[tuple[int, int]]:

@@ -288,26 +288,6 @@ def _load(
 
 def _parse(path: str, top: bool) -> ParsedFile:
     """Parse a file once per process and state: configurations share most of their includes."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return _parse_uncached(path, top)
-    key = (path, top, info.st_mtime_ns, info.st_size, info.st_ino)
-    parsed = _PARSED.get(key)
-    if parsed is None:
-        parsed = _parse_uncached(path, top)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = parsed
-    return parsed
+    from confdrift.syntax import memo
 
-
-def _parse_uncached(path: str, top: bool) -> ParsedFile:
-    from confdrift.syntax.parse import parse_file
-
-    return parse_file(path, base_config=None if top else False)
-
-
-# ParsedFile values are immutable, so one parse can serve every load in the process.
-_PARSED: dict[tuple[str, bool, int, int, int], ParsedFile] = {}
-_PARSED_MAX = 4096
+    return memo.parse_file(path, base_config=None if top else False)

@@ -19,7 +19,7 @@ from typing import Any
 
 from confdrift.errors import UsageError
 from confdrift.findings import Severity
-from confdrift.knowledge.compare import differing_items, normalise, same, verdict
+from confdrift.knowledge.compare import differing_items, normalise, same
 from confdrift.knowledge.model import (
     Compare,
     ItemReach,
@@ -36,10 +36,12 @@ from confdrift.knowledge.schema import (
     release_lists,
     severity_rule,
 )
+from confdrift.knowledge.severity import Facts, decide, for_recipe, verdict
 from confdrift.syntax import releases as release_table
 
 __all__ = [
     "Compare",
+    "Facts",
     "ItemReach",
     "KnowledgeBase",
     "KnowledgeError",
@@ -49,6 +51,7 @@ __all__ = [
     "Scope",
     "VariableEntry",
     "base_name",
+    "decide",
     "differing_items",
     "knowledge",
     "load",
@@ -105,10 +108,7 @@ class KnowledgeBase:
     def _for_recipe(self, found: VariableEntry, recipe: str) -> VariableEntry:
         if found.scope in (Scope.NONE, Scope.WIRING):
             return dataclasses.replace(found, recipe=recipe)
-        severity = found.severity
-        if severity is not Severity.INFO:
-            foundational = recipe in self.foundational_recipes
-            severity = Severity.ERROR if foundational else Severity.WARNING
+        severity = for_recipe(found, recipe in self.foundational_recipes)
         return dataclasses.replace(found, scope=Scope.RECIPE, severity=severity, recipe=recipe)
 
     def release(self, release: str) -> ReleaseLists:

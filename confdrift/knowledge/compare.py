@@ -9,8 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Hashable
 
-from confdrift.findings import Severity
-from confdrift.knowledge.model import Compare, ItemReach, Scope, VariableEntry
+from confdrift.knowledge.model import Compare, ItemReach, VariableEntry
 
 
 def _path(value: str) -> str:
@@ -53,36 +52,3 @@ def differing_items(
         return ()
     changed = set((child or "").split()) ^ set((parent or "").split())
     return tuple(entry.item(word) for word in sorted(changed))
-
-
-def _worst(severities: list[Severity]) -> Severity:
-    return max(severities, key=lambda s: s.rank, default=Severity.INFO)
-
-
-def _first_word(value: str | None) -> str:
-    words = (value or "").split()
-    return words[0] if words else ""
-
-
-def verdict(entry: VariableEntry, child_value: str | None, parent_value: str | None) -> Severity:
-    """How much a child/parent difference in this variable matters.
-
-    Values equal under the entry's comparison, and variables no signature reads, give
-    ``info``.  Words with per-item reach take the worst differing word; a list whose
-    first word is equal takes ``tail_severity``.  An entry narrowed to one recipe
-    (``VAR:pn-foo``) never exceeds its own severity: one recipe is not the whole graph.
-    """
-    if entry.scope is Scope.NONE or same(entry, child_value, parent_value):
-        return Severity.INFO
-    severity = _unbounded(entry, child_value, parent_value)
-    if entry.recipe is not None:
-        return min(severity, entry.severity, key=lambda s: s.rank)
-    return severity
-
-
-def _unbounded(entry: VariableEntry, child: str | None, parent: str | None) -> Severity:
-    if entry.items or entry.item_default is not None:
-        return _worst([i.severity for i in differing_items(entry, child, parent)])
-    if entry.tail_severity is not None and _first_word(child) == _first_word(parent):
-        return entry.tail_severity
-    return entry.severity

@@ -11,6 +11,9 @@ from confdrift.findings import Assign, Finding
 if TYPE_CHECKING:
     from confdrift.build.view import ResolvedBuild
 
+if TYPE_CHECKING:
+    from confdrift.knowledge import KnowledgeBase
+
 
 @dataclass(frozen=True)
 class RuleContext:
@@ -19,8 +22,8 @@ class RuleContext:
     child: ResolvedBuild
     parent: ResolvedBuild | None
     #: The run's settings (parent-hashserv, parent-sstate…): read with :meth:`setting`.
-    settings: Any = None
-    knowledge: Any = None
+    settings: object = None
+    knowledge: KnowledgeBase | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def setting(self, name: str) -> Any:

@@ -111,7 +111,8 @@ def _recipe_drifts(ctx: RuleContext) -> list[Drift]:
         if child == parent:
             continue
         entry = ctx.knowledge.entry(name) if ctx.knowledge is not None else None
-        severity = entry.severity if entry is not None else Severity.WARNING
+        severity = knowledge.decide(knowledge.Facts(entry, compare_values=False,
+                                                    recipe_scoped=True))
         scope = f"recipe {name.split(':pn-', 1)[1].split(':')[0]}"
         last_parent = theirs[name][-1] if name in theirs else None
         last_child = mine[name][-1] if name in mine else None
@@ -222,7 +223,8 @@ def _classify(ctx: RuleContext, name: str) -> Drift | None:
         if _derived(child, parent, name):
             return None
         kind = RECIPE if ":pn-" in name else UNKNOWN
-        severity = Severity.WARNING if kind == RECIPE or _user_set(ctx, name) else Severity.INFO
+        severity = knowledge.decide(knowledge.Facts(
+            None, recipe_scoped=kind == RECIPE, user_set=kind == RECIPE or _user_set(ctx, name)))
         return Drift(name, kind, severity, scope="recipe" if kind == RECIPE else None)
     if str(entry.scope) in ("none", "wiring"):
         return None
@@ -242,13 +244,14 @@ def _known(ctx: RuleContext, name: str, entry: Any, change: diff.Change) -> Drif
 
     assert ctx.parent is not None
     c, p = ctx.child.get(name), ctx.parent.get(name)
-    severity = knowledge.verdict(entry, c, p)
     scope, impact = str(entry.scope), _impact(entry, (*change.added, *change.removed))
     narrowed = entry.narrowed
-    if narrowed is not None and _equal_and_known(ctx, narrowed.variable):
-        # MACHINE with the same TUNE_PKGARCH: only the machine-specific recipes differ, and
-        # the measurements (of machines with another tune) do not describe this case.
-        severity, scope, impact = narrowed.severity, str(narrowed.scope), None
+    # MACHINE with the same TUNE_PKGARCH: only the machine-specific recipes differ, and
+    # the measurements (of machines with another tune) do not describe this case.
+    equal = narrowed is not None and _equal_and_known(ctx, narrowed.variable)
+    severity = knowledge.decide(knowledge.Facts(entry, c, p, narrowed=equal))
+    if narrowed is not None and equal:
+        scope, impact = str(narrowed.scope), None
     if change.kind == diff.WORDS:
         items = tuple(_item_reach(entry, c, p))
         return Drift(name, FEATURES, severity, scope, impact, _worth_fixing(entry, change),
@@ -313,6 +316,8 @@ def _through_reported(ctx: RuleContext, name: str) -> bool:
     if raw is None or raw != ctx.parent.config.get_unexpanded(name):
         return False
     kb = ctx.knowledge
+    if kb is None:
+        return False
     for ref in _REFERENCE.findall(raw):
         entry = kb.entry(ref)
         if entry is not None and str(entry.scope) not in ("none", "wiring") and \

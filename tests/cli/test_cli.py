@@ -42,11 +42,14 @@ Engine = Callable[[Sequence[str], "str | None", Any], list[Finding]]
 
 
 def fake_engine(monkeypatch: pytest.MonkeyPatch, check: Engine) -> list[tuple[Any, ...]]:
+    """The engine with ``check`` standing for the rules: its findings are settled (settings
+    applied) by the engine's own :func:`~confdrift.check.engine.settle`."""
     calls: list[tuple[Any, ...]] = []
+    from confdrift.check.engine import settle
 
     def recording(children: Sequence[str], parent: str | None, settings: Any) -> list[Finding]:
         calls.append((list(children), parent, settings))
-        return check(children, parent, settings)
+        return settle(check(children, parent, settings), settings)
 
     module = types.ModuleType("confdrift.check.engine")
     module.check_builds = recording  # type: ignore[attr-defined]
