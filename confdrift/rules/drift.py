@@ -102,6 +102,8 @@ def _recipe_drifts(ctx: RuleContext) -> list[Drift]:
     same text is no difference. Appends, prepends and removes conditional on a recipe are
     not variables: what each side's files add up to is compared (removes as sets of words).
     """
+    from confdrift import knowledge
+
     assert ctx.parent is not None
     mine, theirs = _pn_statements(ctx.child), _pn_statements(ctx.parent)
     found: list[Drift] = []
