@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from confdrift.cli import app
-from confdrift.syntax import cache, memo, parse
+from confdrift.syntax import cache, memo, reader
 
 runner = CliRunner()
 
@@ -39,7 +39,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[st
     """(reads, parses) per absolute file name, counted at the lowest level."""
     reads: Counter[str] = Counter()
     parses: Counter[str] = Counter()
-    read_regular, parse_text = cache._read_regular, parse._parse_text
+    read_regular, parse_text = cache._read_regular, reader.read_text
     read_bytes, read_text = Path.read_bytes, Path.read_text
 
     def counted_read(name: str, limit: int) -> bytes:
@@ -59,7 +59,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[st
         return read_text(self, *args, **kwargs)
 
     monkeypatch.setattr(cache, "_read_regular", counted_read)
-    monkeypatch.setattr(parse, "_parse_text", counted_parse)
+    monkeypatch.setattr(reader, "read_text", counted_parse)
     monkeypatch.setattr(Path, "read_bytes", counted_bytes)
     monkeypatch.setattr(Path, "read_text", counted_text)
     return reads, parses
