@@ -47,13 +47,19 @@ def apply_assignments(text: str, fixes: Sequence[Assign], filename: str = "<fix>
 def _apply(text: str, fixes: Sequence[tuple[str, str]], filename: str) -> str:
     lines = _LINE.findall(text)
     eol = "\r\n" if "\r\n" in text else "\n"
+    statements = _statements("".join(lines), filename)
     appended: list[str] = []
+    #: The statement each fix rewrites; a later fix of the same variable wins.
+    rewrites: dict[int, tuple[Statement, str]] = {}
     for variable, line in fixes:
-        found = _last_setter(lines, variable, filename)
+        found = _last_setter(statements, variable)
         if found is None:
             appended.append(line)
         else:
-            _replace(lines, found, line, eol)
+            rewrites[found.span.line] = (found, line)
+    # Bottom up: a rewrite never moves the lines of a statement above it.
+    for _, (found, line) in sorted(rewrites.items(), reverse=True):
+        _replace(lines, found, line, eol)
     return "".join(lines) + _appendix(lines, appended, eol)
 
 
@@ -74,11 +80,14 @@ def _target(statement: Statement) -> str:
     return f"{statement.name}[{statement.flag}]" if statement.flag else str(statement.name)
 
 
-def _last_setter(lines: list[str], variable: str, filename: str) -> Statement | None:
+def _statements(text: str, filename: str) -> tuple[Statement, ...]:
     from confdrift.syntax.parse import parse_text
 
     # With recovery: a file BitBake rejects (a comment after a value) is what --fix mends.
-    statements = parse_text("".join(lines), filename, recover=True).statements
+    return parse_text(text, filename, recover=True).statements
+
+
+def _last_setter(statements: Sequence[Statement], variable: str) -> Statement | None:
     mine = [s for s in statements if s.kind is Kind.ASSIGN and _target(s) == variable]
     if not mine or mine[-1].op not in _SETTERS:
         return None
