@@ -81,7 +81,7 @@ def _grammar_text() -> str:
         # Running from a source tree where the grammar package is not installed.
         from pathlib import Path
 
-        local = Path(__file__).resolve().parents[1] / "grammar" / "bitbake_conf.lark"
+        local = Path(__file__).resolve().parents[2] / "grammar" / "bitbake_conf.lark"
         return local.read_text("utf-8")
 
 

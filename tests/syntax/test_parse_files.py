@@ -136,3 +136,18 @@ def test_rejected_files_are_not_cached(tmp_path: Path, cache_dir: Path) -> None:
     with pytest.raises(ParseError):
         parse_file(_write(tmp_path, b"A = x\n"))
     assert not list(cache_dir.rglob("*.json"))
+
+
+def test_the_grammar_is_found_in_a_source_tree_without_an_install() -> None:
+    # ``python -c 'import confdrift ...'`` in a checkout imports the source tree, where the
+    # grammar is grammar/bitbake_conf.lark beside the package, not confdrift.grammar.
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from confdrift.syntax.reader import _grammar_text; print(len(_grammar_text()))")
+    result = subprocess.run([sys.executable, "-S", "-c", code, str(root)], capture_output=True,
+                            text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len((root / "grammar" / "bitbake_conf.lark").read_text("utf-8"))
