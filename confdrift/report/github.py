@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from confdrift.findings import Finding, Severity
-from confdrift.report import ReportContext, counts, details, relative_path, summary_line
+from confdrift.report.common import ReportContext, counts, details, relative_path, summary_line
 
 _SHOWN_PER_LEVEL = 10
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from confdrift.findings import Finding, Side
-from confdrift.report import ReportContext, counts, relative_path, source_text
+from confdrift.report.common import ReportContext, counts, relative_path, source_text
 
 SCHEMA_VERSION = 1
 

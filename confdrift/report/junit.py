@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from confdrift.findings import Finding, Severity
-from confdrift.report import ReportContext, details, relative_path
+from confdrift.report.common import ReportContext, details, relative_path
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from confdrift.findings import Finding, Severity
-from confdrift.report import ReportContext, details, relative_path
+from confdrift.report.common import ReportContext, details, relative_path
 from confdrift.rules import Rule, lookup
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

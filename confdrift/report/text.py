@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from confdrift.findings import Finding, Location, Severity, Side
-from confdrift.report import ReportContext, quoted, relative_path, source_text, summary_line
+from confdrift.report.common import ReportContext, quoted, relative_path, source_text, summary_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}

@@ -51,8 +51,9 @@ def parse_text(
     from confdrift.syntax.reader import read_text
 
     _check_size(text, filename)
-    return read_text(text, filename, reader=reader, base_config=base_config,
-                     version=version, recover=recover)
+    return read_text(text, filename, reader=reader or reader_for(filename),
+                     base_config=base_config_for(filename) if base_config is None
+                     else base_config, version=version, recover=recover)
 
 
 def parse_file(

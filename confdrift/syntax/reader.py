@@ -19,7 +19,6 @@ from confdrift.errors import ParseError
 from confdrift.syntax import diagnose
 from confdrift.syntax.lines import Block, LogicalLine, conf_lines, recipe_lines
 from confdrift.syntax.nodes import ParsedFile, ParseWarning, Span, Statement
-from confdrift.syntax.parse import base_config_for, reader_for
 from confdrift.syntax.releases import dialect
 from confdrift.syntax.statements import Builder, FileContext, Unparsed
 
@@ -31,8 +30,8 @@ def read_text(
     text: str,
     filename: str,
     *,
-    reader: str | None,
-    base_config: bool | None,
+    reader: str,
+    base_config: bool,
     version: str | None,
     recover: bool,
 ) -> ParsedFile:
@@ -40,9 +39,9 @@ def read_text(
     rules = dialect(version)
     ctx = FileContext(
         filename,
-        reader or reader_for(filename),
+        reader,
         rules,
-        base_config_for(filename) if base_config is None else base_config,
+        base_config,
         recover,
         _assignment_pattern(rules.empty_name_error),
     )
