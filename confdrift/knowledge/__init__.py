@@ -8,7 +8,6 @@ process.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,9 +106,9 @@ class KnowledgeBase:
 
     def _for_recipe(self, found: VariableEntry, recipe: str) -> VariableEntry:
         if found.scope in (Scope.NONE, Scope.WIRING):
-            return dataclasses.replace(found, recipe=recipe)
+            return found._replace(recipe=recipe)
         severity = for_recipe(found, recipe in self.foundational_recipes)
-        return dataclasses.replace(found, scope=Scope.RECIPE, severity=severity, recipe=recipe)
+        return found._replace(scope=Scope.RECIPE, severity=severity, recipe=recipe)
 
     def release(self, release: str) -> ReleaseLists:
         """BitBake's lists for one release; an unknown release is a usage error."""
