@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from confdrift.syntax import releases as table
 
@@ -33,8 +32,7 @@ DEFAULT_DISTRO = "nodistro"
 NO_MACHINE = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Default:
+class Default(NamedTuple):
     """One statement of a profile, evaluated before or after local.conf."""
 
     #: ``before`` (ahead of local.conf) or ``after`` (behind it).
@@ -55,8 +53,7 @@ class Default:
         return self.value if self.linked is None else self.linked
 
 
-@dataclass(frozen=True, slots=True)
-class VariableDefault:
+class VariableDefault(NamedTuple):
     """What the release contributes to one variable."""
 
     name: str
@@ -71,8 +68,7 @@ class VariableDefault:
     raw: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
     """The defaults of one release for one distro and machine."""
 
     release: str
