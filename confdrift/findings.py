@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
 class Severity(str, Enum):
@@ -22,8 +21,7 @@ class Severity(str, Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where something is: a file and a 1-based line (0 when the whole file is meant)."""
 
     file: str
@@ -35,8 +33,7 @@ class Location:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True, slots=True)
-class Side:
+class Side(NamedTuple):
     """One side (child or parent) of a comparison: the value and where it came from."""
 
     #: The effective value (``None``: unset).
@@ -49,8 +46,7 @@ class Side:
     evaluated: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Assign:
+class Assign(NamedTuple):
     """A fix step: set VARIABLE with OPERATOR to VALUE, one line of the child's configuration."""
 
     variable: str
@@ -74,8 +70,7 @@ class Assign:
         return f"{export}{self.target} {self.op} {quote}{self.value}{quote}"
 
 
-@dataclass(frozen=True, slots=True)
-class Remove:
+class Remove(NamedTuple):
     """A fix step: remove from the child a statement, or a variable the parent leaves unset."""
 
     variable: str
@@ -89,8 +84,7 @@ class Remove:
                 "leaves it unset)")
 
 
-@dataclass(frozen=True, slots=True)
-class LayerChange:
+class LayerChange(NamedTuple):
     """A fix step on the child's layers: add or remove a layer, or check one out at a commit."""
 
     action: Literal["add", "remove", "checkout"]
@@ -107,8 +101,7 @@ class LayerChange:
 FixStep = Assign | Remove | LayerChange
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """What to change so that a finding goes away: one or more steps, in order."""
 
     steps: tuple[FixStep, ...]
@@ -129,8 +122,7 @@ class Fix:
         return "\n".join(str(step) for step in self.steps)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One thing confdrift has to say, produced by exactly one rule."""
 
     #: Stable rule code, ``CD`` + three digits.

@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from confdrift.errors import LimitError
 
 __all__ = ["Limits", "active", "add_chain", "chain_text", "exceeded", "using"]
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     """Safety limits on untrusted input; exceeding one is a ``LimitError``.
 
     Set in ``[tool.confdrift.limits]`` with dashes (``max-value-size = 4194304``).

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from confdrift import limits as limits_in_force
 from confdrift.build import release_hint, releases
@@ -37,8 +37,7 @@ _COMPAT = re.compile(r'^LAYERSERIES_COMPAT_\S+\s*\??=\s*"([^"]*)"', re.MULTILINE
 COOKER = "<bitbake cooker>"
 
 
-@dataclass(frozen=True)
-class LoadInfo:
+class LoadInfo(NamedTuple):
     """How a build was loaded: which release, and whether its layers were read."""
 
     release: str | None
@@ -100,7 +99,7 @@ def _load_build_context(
     hint = None if release else release_hint.infer(inp, named)
     config, context = _with_profile(inp, hint.release if hint else release, own)
     if hint is not None:
-        context = replace(context, inferred_from=hint.reason)
+        context = context._replace(inferred_from=hint.reason)
     return config, context
 
 

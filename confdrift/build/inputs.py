@@ -9,9 +9,9 @@ Nothing is parsed as BitBake here; loading the chain is the datastore's job.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from confdrift.errors import ConfdriftError, InputError
 from confdrift.syntax.nodes import Kind, Statement
@@ -28,8 +28,7 @@ CONF_SUFFIXES = (".conf", ".inc", ".conf.sample")
 LOCAL_CONF, BBLAYERS_CONF = "local.conf", "bblayers.conf"
 
 
-@dataclass(frozen=True)
-class BuildInput:
+class BuildInput(NamedTuple):
     """One side of a comparison: which files make up the build's configuration."""
 
     kind: InputKind
@@ -45,7 +44,7 @@ class BuildInput:
     #: Layer directories, when known without evaluating BitBake (kas: from ``repos``).
     layers: tuple[Path, ...] = ()
     #: kas only: ``local.conf`` / ``bblayers.conf`` → the text kas would write.
-    generated: dict[str, str] = field(default_factory=dict)
+    generated: Mapping[str, str] = MappingProxyType({})
     machine: str | None = None
     distro: str | None = None
     targets: tuple[str, ...] = ()
@@ -133,7 +132,7 @@ def _from_conf_file(path: Path, hints: bool) -> BuildInput:
     build = _build_of(path)
     if build is not None:
         # build/conf/local.conf (or its bblayers.conf): the whole build, layers included.
-        return replace(_build_dir(build, build, hints), path=path)
+        return _build_dir(build, build, hints)._replace(path=path)
     # build/conf/local.conf sits two levels below TOPDIR; elsewhere the file's directory
     # stands in for it, like BitBake's current-directory default.
     topdir = path.parent.parent if path.parent.name == "conf" else path.parent

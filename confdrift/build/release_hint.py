@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from confdrift.build.inputs import BuildInput
 from confdrift.syntax import releases as table
@@ -23,8 +23,7 @@ def _tokens() -> re.Pattern[str]:
     return re.compile(r"[/\\\-_.:+@ ]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Hint:
+class Hint(NamedTuple):
     release: str
     #: What gave it away, for the user: "the layer paths in bblayers.conf (poky-scarthgap)".
     reason: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from confdrift.findings import Finding, Location, Side
@@ -73,7 +73,7 @@ def _finding(f: Finding, where: KasMap) -> Finding:
     moved = (where.move(f.location), _side(f.child, where), _side(f.parent, where))
     if moved == (f.location, f.child, f.parent):
         return f
-    return replace(f, location=moved[0], child=moved[1], parent=moved[2])
+    return f._replace(location=moved[0], child=moved[1], parent=moved[2])
 
 
 def _side(side: Side | None, where: KasMap) -> Side | None:
@@ -82,4 +82,4 @@ def _side(side: Side | None, where: KasMap) -> Side | None:
     moved = where.move(side.location)
     if moved == side.location or moved is None:
         return side
-    return replace(side, source=str(moved), location=moved)
+    return side._replace(source=str(moved), location=moved)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +119,7 @@ def _with_hints(inp: inputs.BuildInput, parsed: Sequence[ParsedFile]) -> inputs.
     if found is None:
         return inp
     machine, distro = inputs.hints_of(found.statements)
-    return replace(inp, machine=machine, distro=distro)
+    return inp._replace(machine=machine, distro=distro)
 
 
 def _kas_map(inp: inputs.BuildInput) -> KasMap | None:

@@ -28,10 +28,9 @@ import functools
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from confdrift.errors import UsageError
 from confdrift.findings import Finding, Severity
@@ -45,8 +44,7 @@ def _code() -> re.Pattern[str]:
     return re.compile(r"^CD[0-9]{0,3}$")
 
 
-@dataclass(frozen=True, slots=True)
-class PerPath:
+class PerPath(NamedTuple):
     """Extra selection for the files matching a glob (relative to the config file)."""
 
     path: str
@@ -54,8 +52,7 @@ class PerPath:
     ignore: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything a run is configured with; built only by :func:`load_settings`."""
 
     parent: str | None = None
@@ -65,14 +62,14 @@ class Settings:
     #: Codes, code prefixes or rule names; empty ``select`` means every rule.
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    severity: Mapping[str, Severity] = MappingProxyType({})
     per_path: tuple[PerPath, ...] = ()
     parent_hashserv: str | None = None
     parent_sstate: str | None = None
     parent_downloads: str | None = None
     #: ``--probe``: connect to the services the child is wired to (command line only).
     probe: bool = False
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = Limits()
     #: The configuration file the settings came from, if any.
     config_file: str | None = None
     #: The directory per-path globs are relative to.
@@ -148,8 +145,7 @@ def _convert(path: Path, table: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-@dataclass(frozen=True, slots=True)
-class _Where:
+class _Where(NamedTuple):
     """Which file and key a value came from, for error messages and relative paths."""
 
     path: Path
@@ -223,7 +219,7 @@ def _severity_table(raw: object, where: _Where) -> Mapping[str, Severity]:
 def _limits(raw: object, where: _Where) -> Limits:
     if not isinstance(raw, dict):
         raise where.error("a table of limits", raw)
-    known = {f.name.replace("_", "-") for f in fields(Limits)}
+    known = {f.replace("_", "-") for f in Limits._fields}
     values = {}
     for key, value in raw.items():
         if key not in known:
@@ -317,4 +313,4 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _with_severity(f: Finding, table: Mapping[str, Severity]) -> Finding:
     best = max((p for p in table if f.code.startswith(p)), key=len, default=None)
-    return f if best is None else replace(f, severity=table[best])
+    return f if best is None else f._replace(severity=table[best])

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One step in a variable's history, in evaluation order."""
 
     #: The name as written: ``A``, ``A:append:o``, ``A:o`` (a variant of ``A``).
@@ -97,8 +97,7 @@ def _resets(step: Step) -> bool:
     return step.op in ("=", ":=", "?=", "unset", "env", "set")
 
 
-@dataclass(frozen=True)
-class FinalState:
+class FinalState(NamedTuple):
     """Facts about the final read that decide which steps count."""
 
     has_content: bool

@@ -6,7 +6,7 @@ Pure path logic over the file system: the datastore decides what to do with the 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from confdrift.errors import LimitError, ParseError
 
@@ -17,8 +17,7 @@ _RECIPE = (".inc", ".bb", ".bbclass")
 MAX_INCLUDE_DEPTH = 50
 
 
-@dataclass(frozen=True, slots=True)
-class MissingInclude:
+class MissingInclude(NamedTuple):
     """An ``include`` (or an ``include_all`` entry) that found no file: BitBake skips it."""
 
     #: The including file and line.

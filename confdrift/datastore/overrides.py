@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The three deferred operations, in the order their name suffixes are recognised.
 KEYWORDS = (":append", ":prepend", ":remove")
@@ -28,8 +28,7 @@ def _override_start() -> re.Pattern[str]:
     return re.compile(r"[a-z0-9]")
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(NamedTuple):
     """``BASE:append:cond`` split into its parts (``cond`` is ``None`` when absent)."""
 
     base: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from confdrift import limits as limits_in_force
 from confdrift.datastore import history
@@ -32,8 +32,7 @@ __all__ = ["HistoryEntry", "MissingInclude", "RenamedUse", "ResolvedConfig", "lo
 PathLike = str | os.PathLike[str]
 
 
-@dataclass(frozen=True)
-class _LoadResult:
+class _LoadResult(NamedTuple):
     files: tuple[str, ...]
     missing: tuple[MissingInclude, ...]
     warnings: tuple[str, ...]
@@ -41,8 +40,7 @@ class _LoadResult:
     python_functions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RenamedUse:
+class RenamedUse(NamedTuple):
     """A variable BitBake knows was renamed, still set when loading is done.
 
     The cooker refuses such a configuration after reading it (``bitbake`` stops with

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
+from typing import NamedTuple
 
 from confdrift.findings import Severity
 
@@ -42,16 +43,14 @@ class Compare(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Rename:
+class Rename(NamedTuple):
     """An old name BitBake refuses from ``release`` on."""
 
     name: str
     release: str
 
 
-@dataclass(frozen=True, slots=True)
-class ItemReach:
+class ItemReach(NamedTuple):
     """One word of a words-compared variable and how far a difference in it reaches."""
 
     name: str
@@ -61,8 +60,7 @@ class ItemReach:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Narrowing:
+class Narrowing(NamedTuple):
     """When ``variable`` resolves equal on both sides, a difference reaches only ``scope``
     (MACHINE with the same TUNE_PKGARCH: only the machine-specific recipes)."""
 
@@ -71,8 +69,7 @@ class Narrowing:
     severity: Severity
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
+class Measurement(NamedTuple):
     """One signature-impact variation touching this variable (scarthgap poky)."""
 
     variation: str
@@ -88,8 +85,7 @@ class Measurement:
     outcome: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class VariableEntry:
+class VariableEntry(NamedTuple):
     """What the knowledge base knows about one variable (or a glob of variables)."""
 
     name: str
@@ -106,7 +102,7 @@ class VariableEntry:
     #: Variables a class derives from this one and hashes although this one is ignored.
     hashed_via: tuple[str, ...] = ()
     #: Word -> reach (a plain mapping; entries hash by name, not by content).
-    items: Mapping[str, ItemReach] = field(default_factory=dict)
+    items: Mapping[str, ItemReach] = MappingProxyType({})
     #: Severity of a differing word ``items`` does not list (words-compared only).
     item_default: Severity | None = None
     #: For ``list`` comparison: severity when the first word is equal and later ones differ.
@@ -129,8 +125,7 @@ class VariableEntry:
         return self.items.get(word) or ItemReach(word, self.item_default or self.severity)
 
 
-@dataclass(frozen=True, slots=True)
-class ReleaseLists:
+class ReleaseLists(NamedTuple):
     """BitBake's signature-related lists for one release, as bitbake.conf sets them."""
 
     release: str

@@ -9,7 +9,7 @@ items appear; no diff library is needed for that, and none is imported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: How a variable's values compare (the knowledge base's ``compare`` field).
 STRING = "string"
@@ -18,8 +18,7 @@ LIST = "list"  # an ordered list of words (PACKAGE_CLASSES: the first entry matt
 COLON_LIST = "ordered-colon"  # ``a:b:c`` in order (OVERRIDES)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """How the child's value differs from the parent's."""
 
     kind: str

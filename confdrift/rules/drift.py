@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from confdrift.findings import Assign, Fix, Location, Remove, Severity, Side
 from confdrift.rules import diff
@@ -47,8 +46,7 @@ _BOOKKEEPING = frozenset({"FILE", "TOPDIR", "BBPATH", "BBLAYERS", "BBFILES", "LA
                           "PATH", "BBSERVER", "_", "BBINCLUDED", "__depends", "__base_depends"})
 
 
-@dataclass(frozen=True)
-class Drift:
+class Drift(NamedTuple):
     """One difference between child and parent, ready to become a finding."""
 
     name: str
@@ -278,7 +276,7 @@ def _worth_fixing(entry: Any, change: diff.Change) -> diff.Change:
     def keep(items: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(i for i in items if entry.item(i).severity is not Severity.INFO)
 
-    return replace(change, added=keep(change.added), removed=keep(change.removed))
+    return change._replace(added=keep(change.added), removed=keep(change.removed))
 
 
 def _first(words: list[str]) -> str | None:

@@ -7,7 +7,6 @@ layer checked out elsewhere is the same layer. Evidence: ``research/sstate-knowl
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from confdrift.findings import Finding, LayerChange, Location, Severity, Side
@@ -34,8 +33,8 @@ def _layer_finding(ctx: RuleContext, entry: Rule, message: str, child: LayerInfo
                    fix: LayerChange) -> Finding:
     base = entry.finding(ctx, message, variable="BBLAYERS", fix=fix,
                          scope="recipes of the layer and everything built on them")
-    return replace(base, child=_side(child, child_text or ""),
-                   parent=_side(parent, parent_text or ""))
+    return base._replace(child=_side(child, child_text or ""),
+                         parent=_side(parent, parent_text or ""))
 
 
 @rule("CD201", "layer-set-drift", W,

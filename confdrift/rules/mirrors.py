@@ -7,11 +7,10 @@ recorded in ``research/sstate-knowledge.md`` §4.3 and §4.5.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class Address(NamedTuple):
     """A parsed hash-server address."""
 
     scheme: str  # "tcp", "unix", "ws", "wss"
@@ -73,8 +72,7 @@ def _parse_tcp(value: str) -> Address | str:
     return Address("tcp", host, int(port))
 
 
-@dataclass(frozen=True, slots=True)
-class MirrorPair:
+class MirrorPair(NamedTuple):
     """One ``regex replacement`` pair of a mirror list."""
 
     pattern: str

@@ -8,8 +8,7 @@ code and a name are written once, where the rule is declared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from confdrift.findings import Finding, Fix, FixStep, Location, Severity, Side
 
@@ -23,8 +22,7 @@ CheckFn = Callable[["RuleContext"], Iterable[Finding]]
 FixArg = Fix | FixStep | None
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule's identity and documentation; it makes the rule's findings."""
 
     code: str

@@ -8,7 +8,6 @@ difference into one finding with both values, their origins and the fix line.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from confdrift.findings import Finding, Fix, Remove, Severity
@@ -57,8 +56,8 @@ def _finding(ctx: RuleContext, entry: Rule, d: drift.Drift, message: str,
     if d.sides is None:
         return found
     child, parent = d.sides
-    return replace(found, child=child, parent=parent,
-                   location=child.location or found.location)
+    return found._replace(child=child, parent=parent,
+                          location=child.location or found.location)
 
 
 @rule("CD101", "signature-drift", E,

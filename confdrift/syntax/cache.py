@@ -1,6 +1,6 @@
 """Reading source files safely, and the on-disk parse cache (JSON, never pickle).
 
-An entry is keyed by the sha256 of the file's bytes, the grammar version and the
+An entry is keyed by the BLAKE2b-256 of the file's bytes, the grammar version and the
 reader options, so an edited file, a changed grammar or another BitBake version never
 hits a stale entry. Entries do not store the file name: the same content parsed under
 another name is re-labelled on load. Every cache problem means "no cache", never an error.
@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import stat
 from typing import Any
+
+# hashlib's blake2b is _blake2's; importing hashlib would also load OpenSSL (_hashlib),
+# about 2.5 ms of every start for a hash this module does not use.
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
 
 from confdrift import limits
 from confdrift.errors import InputError, ParseError
@@ -112,7 +118,7 @@ def _entry(data: bytes, options: Options) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(data)
+    digest = blake2b(data, digest_size=32)
     digest.update(_salt(options))
     key = digest.hexdigest()
     # Plain strings, not Path objects: this runs for every file of every run.
@@ -152,14 +158,14 @@ def _data_entry(source: bytes, kind: str) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha256(kind.encode() + b"\0" + source).hexdigest()
+    key = blake2b(kind.encode() + b"\0" + source, digest_size=32).hexdigest()
     return os.path.join(folder, key[:2], key + ".json")
 
 
 # An entry is a line holding the digest of the JSON text, then the JSON text. Hashing the
 # bytes as read is cheap; re-serialising the decoded JSON to check it doubled a cache hit.
 def _digest(body: bytes) -> bytes:
-    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    return blake2b(body, digest_size=16).hexdigest().encode()
 
 
 def _sealed(raw: Any) -> bytes:

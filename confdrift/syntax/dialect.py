@@ -7,11 +7,10 @@ Each release's dialect is part of its record in :mod:`confdrift.syntax.releases`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Dialect:
+class Dialect(NamedTuple):
     """The syntax features of one BitBake version."""
 
     version: str

@@ -9,7 +9,6 @@ thousands of them, and a tuple is built several times faster than a frozen datac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
@@ -91,8 +90,7 @@ class ParseWarning(NamedTuple):
     column: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
+class ParsedFile(NamedTuple):
     """The result of reading one file."""
 
     filename: str

@@ -17,7 +17,7 @@ the rest from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from confdrift.errors import UsageError
 from confdrift.syntax.dialect import Dialect
@@ -26,8 +26,7 @@ from confdrift.syntax.dialect import Dialect
 _FLAG = r"a-zA-Z0-9\-_+."
 
 
-@dataclass(frozen=True, slots=True)
-class Release:
+class Release(NamedTuple):
     """One release: its name, its BitBake, and what its cooker does differently."""
 
     #: The Yocto Project name (the branch name of its layers), e.g. ``scarthgap``.

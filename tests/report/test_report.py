@@ -219,7 +219,7 @@ def test_text_prints_bitbake_brackets_as_written(color: bool) -> None:
 def test_colour_and_plain_text_say_the_same() -> None:
     import re
 
-    f = replace(finding(), child=Side("a\tb [x]", "conf/local.conf:3"))
+    f = finding()._replace(child=Side("a\tb [x]", "conf/local.conf:3"))
     plain = render(OutputFormat.TEXT, [f], context=CONTEXT)
     colour = render(OutputFormat.TEXT, [f], context=replace(CONTEXT, color=True))
     assert re.sub(r"\x1b\[[0-9;]*m", "", colour) == plain
@@ -227,7 +227,7 @@ def test_colour_and_plain_text_say_the_same() -> None:
 
 @pytest.mark.parametrize("color", [False, True])
 def test_text_never_sends_control_characters_to_the_terminal(color: bool) -> None:
-    f = replace(finding(), child=Side("\x1b]0;pwned\x07\x1b[2J", "conf/local.conf:3"))
+    f = finding()._replace(child=Side("\x1b]0;pwned\x07\x1b[2J", "conf/local.conf:3"))
     out = render(OutputFormat.TEXT, [f], context=replace(CONTEXT, color=color))
     assert "\\x1b]0;pwned\\x07\\x1b[2J" in out
     assert "\x07" not in out and "\x1b]" not in out and "\x1b[2J" not in out
@@ -235,7 +235,7 @@ def test_text_never_sends_control_characters_to_the_terminal(color: bool) -> Non
 
 def test_text_does_not_wrap_long_values() -> None:
     long_value = "x" * 300
-    f = replace(finding(), child=Side(long_value, "conf/local.conf:3"))
+    f = finding()._replace(child=Side(long_value, "conf/local.conf:3"))
     out = render(OutputFormat.TEXT, [f], context=replace(CONTEXT, width=60))
     assert f'"{long_value}"' in out
 

@@ -5,7 +5,6 @@ cache, and injected faults (disk full, permission denied, interrupt) in the cach
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import multiprocessing
 import os
@@ -173,7 +172,7 @@ def test_cache_write_fault_keeps_the_old_entry_and_no_temporary(
 
     monkeypatch.setattr(os, "fdopen", HalfWriter)
     # The entry the writer would replace differs from the old one, so damage would show.
-    parsed = dataclasses.replace(parsed, statements=parsed.statements[:1])
+    parsed = parsed._replace(statements=parsed.statements[:1])
     data = path.read_bytes()
     options = next(iter(_options_of(path)))
     if kind == "interrupt":
