@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from confdrift.build import chain as context
 from confdrift.build import inputs
@@ -38,7 +38,17 @@ _OLD_OVERRIDE = re.compile(r"_(append|prepend|remove)")
 _RETRIES = 20
 
 
-def resolve_build(named: str, settings: Any = None) -> ResolvedBuild:
+class BuildOptions(Protocol):
+    """What resolving a build reads of the run's settings (``check.settings.Settings``)."""
+
+    @property
+    def release(self) -> str | None: ...
+
+    @property
+    def layers(self) -> Sequence[str]: ...
+
+
+def resolve_build(named: str, settings: BuildOptions | None = None) -> ResolvedBuild:
     """Resolve what the user named (a local.conf, a build directory or a kas file)."""
     inp = inputs.classify(named, hints=False)
     release = getattr(settings, "release", None)

@@ -9,18 +9,21 @@ read-only mappings that do not pickle) are inherited rather than sent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from confdrift import limits
 from confdrift.build.view import ResolvedBuild
 from confdrift.findings import Finding
+
+if TYPE_CHECKING:
+    from confdrift.check.settings import Settings
 
 #: The parent and settings of this worker process, set once by :func:`_start_worker`.
 _WORKER: dict[str, Any] = {}
 
 
 def check_builds(
-    children: Sequence[str], parent: str | None, settings: Any, jobs: int = 1
+    children: Sequence[str], parent: str | None, settings: Settings | None, jobs: int = 1
 ) -> list[Finding]:
     """:func:`~confdrift.check.engine.check_builds` over ``jobs`` processes (serial for 1)."""
     from confdrift.check import engine  # looked up per call: tests replace the engine module
@@ -44,12 +47,12 @@ def check_builds(
         return [finding for found in results for finding in found]
 
 
-def _start_worker(parent: str | None, settings: Any) -> None:
+def _start_worker(parent: str | None, settings: Settings | None) -> None:
     _WORKER["settings"] = settings
     _WORKER["parent"] = _parent_view(parent, settings)
 
 
-def _parent_view(parent: str | None, settings: Any) -> ResolvedBuild | None:
+def _parent_view(parent: str | None, settings: Settings | None) -> ResolvedBuild | None:
     from confdrift.build import resolve
 
     if not parent:
