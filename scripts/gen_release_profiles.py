@@ -1,4 +1,4 @@
-"""Generate confdrift/build/releases/<release>.json from the snapshots in ../shared/releases.
+"""Generate confdrift/build/profiles/<release>.json from the snapshots in ../shared/releases.
 
 A profile answers "what would BitBake's base configuration hold for this release, distro and
 machine, given a local.conf that says nothing about these variables — and how does a local.conf
@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from helpers import oracle_baseconfig as ob  # noqa: E402
 
-OUT_DIR = REPO / "confdrift" / "build" / "releases"
+OUT_DIR = REPO / "confdrift" / "build" / "profiles"
 MARK = "@L@"
 MODES = ("=", "?=", "+=", "??=")
 DISTROS = ("nodistro", "poky", "poky-altcfg", "poky-tiny")

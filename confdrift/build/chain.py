@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from confdrift import limits as limits_in_force
-from confdrift.build import release_hint, releases
+from confdrift.build import profiles, release_hint
 from confdrift.build.inputs import BBLAYERS_CONF, LOCAL_CONF, BuildInput, classify
 from confdrift.datastore.evaluate import Evaluator
 from confdrift.datastore.history import Step
@@ -200,7 +200,7 @@ def _named_layers(
 
 
 def _bblayers(inp: BuildInput, release: str | None) -> list[str]:
-    version = releases.bitbake_version(release)
+    version = profiles.bitbake_version(release)
     ev = _start(version, inp.topdir)
     assert inp.bblayers_conf is not None
     ev.load_file(str(inp.bblayers_conf), top=True)
@@ -228,8 +228,8 @@ def detect_release(layer_dirs: Iterable[str]) -> str | None:
     for text in texts:
         match = _CORENAMES.search(text)
         if match:
-            return releases.release_for_corenames(match.group(1))
-    known = set(releases.known_releases())
+            return profiles.release_for_corenames(match.group(1))
+    known = set(profiles.known_releases())
     named = [set(found.split()) & known for text in texts for found in _COMPAT.findall(text)]
     common = set.intersection(*named) if named else set()
     return common.pop() if len(common) == 1 else None
@@ -245,7 +245,7 @@ def _full_chain(
     explicit: bool,
 ) -> tuple[ResolvedConfig, LoadInfo]:
     release = release or detect_release(layer_dirs)
-    ev = _start(releases.bitbake_version(release), inp.topdir, overlay(inp), own)
+    ev = _start(profiles.bitbake_version(release), inp.topdir, overlay(inp), own)
     if inp.bblayers_conf is not None:
         _load_base(ev, str(inp.bblayers_conf))
     if explicit or inp.bblayers_conf is None:
@@ -331,7 +331,7 @@ def _conf_files(inp: BuildInput, version: str | None) -> tuple[list[str], dict[s
 def _with_profile(
     inp: BuildInput, release: str | None, own: OwnFiles | None
 ) -> tuple[ResolvedConfig, LoadInfo]:
-    version = releases.bitbake_version(release)
+    version = profiles.bitbake_version(release)
     files, virtual = _conf_files(inp, version)
     if not files:
         raise InputError("no local.conf to read", str(inp.path))
@@ -339,9 +339,9 @@ def _with_profile(
         ev = _own_files(inp, files, virtual, None, own)
         return ResolvedConfig(ev), LoadInfo(None, False)
     scratch = _own_files(inp, files, virtual, version, own)
-    distro = scratch.store.get("DISTRO") or releases.DEFAULT_DISTRO
-    machine = scratch.store.get("MACHINE") or releases.NO_MACHINE
-    profile = releases.profile(release, distro, machine, scratch.store.get("INIT_MANAGER"))
+    distro = scratch.store.get("DISTRO") or profiles.DEFAULT_DISTRO
+    machine = scratch.store.get("MACHINE") or profiles.NO_MACHINE
+    profile = profiles.profile(release, distro, machine, scratch.store.get("INIT_MANAGER"))
     ev = _start(version, inp.topdir, virtual, own)
     _bbpath(ev, inp)
     _apply(ev, profile, "before")
@@ -372,7 +372,7 @@ def _bbpath(ev: Evaluator, inp: BuildInput) -> None:
         _preset(ev, "BBPATH", str(inp.topdir))
 
 
-def _apply(ev: Evaluator, profile: releases.Profile, phase: str) -> None:
+def _apply(ev: Evaluator, profile: profiles.Profile, phase: str) -> None:
     """Evaluate one phase of the profile as statements labelled with their release source."""
     for variable in profile.variables.values():
         for default in _statements(variable):
@@ -380,17 +380,17 @@ def _apply(ev: Evaluator, profile: releases.Profile, phase: str) -> None:
                 ev.run(_statement(variable.name, default), profile.label(default.file))
 
 
-def _statements(variable: releases.VariableDefault) -> tuple[releases.Default, ...]:
+def _statements(variable: profiles.VariableDefault) -> tuple[profiles.Default, ...]:
     if variable.statements or variable.unresolved is None or variable.raw is None:
         return variable.statements
     # No measured model (the value needs oe-core's Python code): keep BitBake's own text, so
     # the datastore reports it as not evaluated rather than inventing a value.
     file, _, line = variable.source.rpartition(":")
     number = int(line) if line.isdigit() else 0
-    return (releases.Default("after", "?=", variable.raw, file, number),)
+    return (profiles.Default("after", "?=", variable.raw, file, number),)
 
 
-def _statement(name: str, default: releases.Default) -> Statement:
+def _statement(name: str, default: profiles.Default) -> Statement:
     span = Span(default.line, 1, default.line, 1)
     if default.op in (":append", ":prepend"):
         return Statement(Kind.ASSIGN, span, name=f"{name}{default.op}", op="=", value=default.text)

@@ -17,8 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from confdrift.build import chain as context
-from confdrift.build import inputs
+from confdrift.build import chain, inputs
 from confdrift.build.view import ResolvedBuild
 from confdrift.errors import ParseError
 from confdrift.syntax import cache, parse
@@ -59,7 +58,7 @@ def resolve_build(named: str, settings: BuildOptions | None = None) -> ResolvedB
     layers = list(getattr(settings, "layers", ()) or ()) or None
     for _ in range(_RETRIES):
         try:
-            config, how = context.load_build_info(inp, release=release, layers=layers, own=own)
+            config, how = chain.load_build_info(inp, release=release, layers=layers, own=own)
             break
         except ParseError as err:
             where = (str(Path(err.filename or "").absolute()), err.line or 0)
@@ -148,9 +147,9 @@ def _abs(path: str) -> str:
 
 
 def _version(release: str | None) -> str | None:
-    from confdrift.build import releases
+    from confdrift.build import profiles
 
-    return releases.bitbake_version(release)
+    return profiles.bitbake_version(release)
 
 
 def own_files(inp: inputs.BuildInput) -> list[tuple[str, str | None]]:

@@ -67,11 +67,11 @@ def settle(
     settings drop is unused), then suppressions; the CD901 findings for unused suppressions
     then go through the same settings, like every other rule's.
     """
-    from confdrift.check import settings as config
     from confdrift.check import suppress
+    from confdrift.check.settings import apply_settings
 
     def settled(found: list[Finding]) -> list[Finding]:
-        return config.apply_settings(found, settings) if settings is not None else found
+        return apply_settings(found, settings) if settings is not None else found
 
     kept, unused = suppress.split_suppressions(settled(findings), suppressions)
     return kept + settled(unused)

@@ -129,10 +129,6 @@ class KnowledgeBase:
         """True when BB_BASEHASH_IGNORE_VARS of that release names the variable."""
         return base_name(name)[0] in self.ignore_list(release)
 
-    def verdict(self, entry: VariableEntry, child: str | None, parent: str | None) -> Severity:
-        """Same as the module-level :func:`verdict` (for callers holding only the base)."""
-        return verdict(entry, child, parent)
-
     def renamed(self, name: str, release: str) -> str | None:
         """The new name (or BitBake's removal message) for an old name, else None."""
         return self.release(release).renamed.get(base_name(name)[0])

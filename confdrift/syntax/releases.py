@@ -7,7 +7,7 @@ version numbers or release names (tests/test_release_table.py checks both).
 
 To add a release: add its record at the end of ``RELEASES`` (the newest last), then generate
 its data from the snapshot in ``../shared/releases/<name>``: the profile
-(``scripts/gen_release_profiles.py <name>`` writes ``confdrift/build/releases/<name>.json``)
+(``scripts/gen_release_profiles.py <name>`` writes ``confdrift/build/profiles/<name>.json``)
 and its signature lists (``scripts/gen_ignore_vars.py`` rewrites
 ``confdrift/knowledge/ignore_vars.toml``).
 

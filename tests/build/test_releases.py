@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import oracle_baseconfig as ob
 
-from confdrift.build import releases
+from confdrift.build import profiles as releases
 from confdrift.build.chain import load_build, load_build_info
 from confdrift.errors import UsageError
 from confdrift.syntax import releases as table

@@ -28,7 +28,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "confdrift"
 TABLE = PACKAGE / "syntax" / "releases.py"
-PROFILES = PACKAGE / "build" / "releases"
+PROFILES = PACKAGE / "build" / "profiles"
 IGNORE_VARS = PACKAGE / "knowledge" / "ignore_vars.toml"
 NAMES = table.names()
 
