@@ -207,12 +207,15 @@ class VarStore:
             try:
                 new = self._overrides_read()
             except ConfdriftError:
-                self._overrides = None  # no half-computed list survives a failed read
+                # No half-computed list, nor a value read under it, survives a failed read.
+                self._overrides = None
+                self._cache.clear()
                 raise
             if new == current:
                 return current
             current = new
         self._overrides = None
+        self._cache.clear()
         raise ExpansionError(
             "Overrides could not be expanded into a stable state after 5 iterations"
         )

@@ -250,3 +250,16 @@ def test_code_holding_an_unevaluated_expression_is_unevaluated(tmp_path: Path) -
     config = _load(tmp_path, {"t.conf": text})
     assert not config.is_evaluated("Q")
     assert config.get("Q") == "${@'${@os.getcwd()}'.upper()}"
+
+
+def test_a_failed_override_round_leaves_no_value_cached(tmp_path: Path) -> None:
+    # OVERRIDES = "b:${B}" with B:b referring back to B fails in the fixpoint's second
+    # round. BitBake fails every read after that; a value computed during the failed round
+    # (A = "xx") must not be served from the cache, whatever was read first.
+    (tmp_path / "t.conf").write_text(
+        'A:append = "x"\ninclude inc.conf\nA = "x"\nB:b = "${A} ${B}"\n', encoding="utf-8")
+    (tmp_path / "inc.conf").write_text('A = "x"\nOVERRIDES = "b:${B}"\n', encoding="utf-8")
+    config = load([str(tmp_path / "t.conf")], [str(tmp_path)])
+    assert "A" in config.names()
+    with pytest.raises(ExpansionError):
+        config.get("A")
